@@ -1,0 +1,11 @@
+//! Pure data structures for ferrodis. They know nothing of commands, the keyspace or the wire.
+//!
+//! * [`dict`]: the chained hash table with incremental rehashing that holds every keyspace
+//!   shard. Its bucket layout is what gives SCAN its guarantee (an element present for the
+//!   whole scan is returned at least once, even while the table grows or shrinks).
+
+pub mod dict;
+pub mod smallbytes;
+
+pub use dict::{Dict, Keyed};
+pub use smallbytes::SmallBytes;

@@ -166,6 +166,59 @@ impl<E: Keyed> Dict<E> {
         None
     }
 
+    /// Looks `key` up for modification, hashing it once. If `evict` says the entry is stale
+    /// (an expired key), the entry is removed and returned as `Err` instead.
+    pub fn get_mut_unless(
+        &mut self,
+        key: &[u8],
+        evict: impl FnOnce(&E) -> bool,
+    ) -> Result<Option<&mut E>, E> {
+        if self.len() == 0 {
+            return Ok(None);
+        }
+        self.rehash_step();
+        let h = self.hash_key(key) as usize;
+        let in_t1 = self.rehashing_active() && find_in(&self.t1, h, key);
+        let which = if in_t1 { 1 } else { 0 };
+        let stale = {
+            let t = if which == 1 { &self.t1 } else { &self.t0 };
+            if t.buckets.is_empty() {
+                return Ok(None);
+            }
+            let mut cur = t.buckets[h & t.mask()].as_deref();
+            let mut found = None;
+            while let Some(n) = cur {
+                if n.entry.key() == key {
+                    found = Some(evict(&n.entry));
+                    break;
+                }
+                cur = n.next.as_deref();
+            }
+            match found {
+                None => return Ok(None),
+                Some(s) => s,
+            }
+        };
+        if stale {
+            let t = if which == 1 { &mut self.t1 } else { &mut self.t0 };
+            let idx = h & t.mask();
+            let e = unlink(&mut t.buckets[idx], key);
+            t.used -= 1;
+            self.shrink_if_needed();
+            return Err(e.expect("invariant: entry found above"));
+        }
+        let t = if which == 1 { &mut self.t1 } else { &mut self.t0 };
+        let idx = h & t.mask();
+        let mut cur = t.buckets[idx].as_deref_mut();
+        while let Some(n) = cur {
+            if n.entry.key() == key {
+                return Ok(Some(&mut n.entry));
+            }
+            cur = n.next.as_deref_mut();
+        }
+        Ok(None)
+    }
+
     /// Inserts `entry`, replacing and returning any entry with the same key.
     pub fn insert(&mut self, entry: E) -> Option<E> {
         self.rehash_step();

@@ -1,0 +1,15 @@
+//! Command handlers, one module per Redis command group (the group COMMAND DOCS reports):
+//! `string.rs` holds SET and GET, `generic.rs` DEL and EXPIRE, `connection.rs` PING and
+//! CLIENT, `server.rs` INFO, CONFIG and COMMAND. Each module ends its handlers with a
+//! `COMMANDS` table of specs; [`ALL`] lists the tables and the registry reads them.
+
+pub mod connection;
+pub mod generic;
+pub mod server;
+pub mod string;
+
+use crate::cmd::CommandSpec;
+
+/// Every family's command table.
+pub static ALL: &[&[CommandSpec]] =
+    &[connection::COMMANDS, generic::COMMANDS, server::COMMANDS, string::COMMANDS];

@@ -1,0 +1,88 @@
+//! Server commands: INFO, CONFIG, COMMAND, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN, DEBUG.
+
+use crate::cmd::spec::{acl, flags as f, Arg, CommandSpec, Group, Scope};
+use crate::cmd::{CmdError, CmdResult, Ctx};
+
+/// DBSIZE
+fn dbsize(ctx: &mut Ctx<'_>) -> CmdResult {
+    let n: usize = ctx.db.shards().map(|s| s.dict.len()).sum();
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+/// FLUSHALL [ASYNC|SYNC]
+fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
+    if ctx.argc() > 2 {
+        return Err(CmdError::Syntax);
+    }
+    let mut n = 0;
+    for g in ctx.db.locks.guards() {
+        n += g.g.dict.len() as u64;
+        g.g.clear();
+    }
+    ctx.db.dirty(n.max(1));
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CONFIG GET parameter [parameter ...]
+fn config_get(ctx: &mut Ctx<'_>) -> CmdResult {
+    let pats: Vec<&[u8]> = (2..ctx.argc()).map(|i| ctx.arg(i)).collect();
+    let found = ctx.srv.config.get_matching(&pats);
+    ctx.out.map(found.len());
+    for (k, v) in found {
+        ctx.out.bulk(k.as_bytes());
+        ctx.out.bulk(v.as_bytes());
+    }
+    Ok(())
+}
+
+/// CONFIG SET parameter value [parameter value ...]
+fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
+    if ctx.argc() % 2 != 0 {
+        return Err(ctx.arity_error());
+    }
+    let pairs: Vec<(&[u8], &[u8])> =
+        (2..ctx.argc()).step_by(2).map(|i| (ctx.arg(i), ctx.arg(i + 1))).collect();
+    ctx.srv.config.set_many(&pairs).map_err(CmdError::owned)?;
+    ctx.out.ok();
+    Ok(())
+}
+
+static CONFIG_SUBS: &[CommandSpec] = &[
+    CommandSpec::new("get", -3, Group::Server, config_get)
+        .flags(f::ADMIN | f::NOSCRIPT | f::LOADING | f::STALE)
+        .since("2.0.0")
+        .complexity("O(N) when N is the number of configuration parameters provided")
+        .summary("Returns the effective values of configuration parameters.")
+        .history(&[("7.0.0", "Added the ability to pass multiple pattern parameters in one call")])
+        .args(&[Arg::string("parameter").multiple()]),
+    CommandSpec::new("set", -4, Group::Server, config_set)
+        .flags(f::ADMIN | f::NOSCRIPT | f::LOADING | f::STALE)
+        .since("2.0.0")
+        .complexity("O(N) when N is the number of configuration parameters provided")
+        .summary("Sets configuration parameters in-flight.")
+        .history(&[("7.0.0", "Added the ability to set multiple parameters in one call.")])
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .args(&[Arg::block("data", &[Arg::string("parameter"), Arg::string("value")]).multiple()]),
+];
+
+/// Server commands.
+pub static COMMANDS: &[CommandSpec] = &[
+    CommandSpec::new("dbsize", 1, Group::Server, dbsize)
+        .flags(f::READONLY | f::FAST)
+        .acl(acl::KEYSPACE)
+        .scope(Scope::Db)
+        .tips(&["request_policy:all_shards", "response_policy:agg_sum"])
+        .summary("Returns the number of keys in the database."),
+    CommandSpec::new("flushall", -1, Group::Server, flushall)
+        .flags(f::WRITE)
+        .acl(acl::KEYSPACE | acl::DANGEROUS)
+        .scope(Scope::All)
+        .complexity("O(N) where N is the total number of keys in all databases")
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .summary("Removes all keys from all databases."),
+    CommandSpec::container("config", Group::Server, CONFIG_SUBS)
+        .since("2.0.0")
+        .summary("A container for server configuration commands."),
+];

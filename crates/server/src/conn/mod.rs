@@ -1,0 +1,131 @@
+//! One client connection: read → parse → dispatch → write, with pipelining.
+//!
+//! 1. Read whatever the socket has into the connection's buffer (growing it geometrically,
+//!    never by a client-declared length).
+//! 2. Parse every complete request in the buffer and dispatch each in order; replies
+//!    accumulate in one [`ReplyBuf`].
+//! 3. Write the whole batch of replies with as few syscalls as possible, then read again.
+//!
+//! A protocol error writes Redis's error and closes the connection after the reply, as Redis
+//! does. A query buffer past `client-query-buffer-limit` closes the connection. A panic in a
+//! command is caught here: the client gets an error and is disconnected, and the server keeps
+//! serving everyone else (DESIGN.md §7).
+
+pub mod client;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use bytes::{Buf, BytesMut};
+use resp::parse::{Limits, Parsed, RequestParser};
+use resp::ReplyBuf;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::cmd::dispatch;
+use crate::server::Server;
+use crate::stats::WorkerStats;
+use client::Client;
+
+const READ_CHUNK: usize = 16 * 1024;
+
+/// Serves one accepted connection until it closes.
+pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<WorkerStats>) {
+    let _ = sock.set_nodelay(true);
+    let (Ok(peer), Ok(local)) = (sock.peer_addr(), sock.local_addr()) else { return };
+    let dup = sock.try_clone().ok();
+    let fd = fd_of(&sock);
+    if sock.set_nonblocking(true).is_err() {
+        return;
+    }
+    let Ok(mut stream) = tokio::net::TcpStream::from_std(sock) else { return };
+    let info = srv.clients.register(peer, local, fd, dup);
+    stats.connection();
+    let needs_auth = srv.config.settings().requirepass.is_some();
+    let mut client = Client::new(info.clone(), !needs_auth);
+    let mut rbuf = BytesMut::with_capacity(READ_CHUNK);
+    let mut parser = RequestParser::new();
+    let mut out = ReplyBuf::new();
+
+    'conn: loop {
+        if rbuf.capacity() - rbuf.len() < READ_CHUNK / 2 {
+            let grow = rbuf.len().max(READ_CHUNK);
+            rbuf.reserve(grow);
+        }
+        let n = match stream.read_buf(&mut rbuf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        stats.net_in(n as u64);
+        if info.is_killed() {
+            break;
+        }
+        let settings = srv.config.settings();
+        let mut pos = 0;
+        let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            loop {
+                let limits = Limits {
+                    max_bulk_len: settings.proto_max_bulk_len,
+                    authenticated: client.authenticated,
+                };
+                match parser.parse(&rbuf[pos..], &limits) {
+                    Ok(Parsed::Incomplete) => break,
+                    Ok(Parsed::Complete { consumed }) => {
+                        let argv = parser.argv(&rbuf[pos..]);
+                        if !argv.is_empty() {
+                            dispatch::execute(&srv, &mut client, &mut out, argv, &stats);
+                        }
+                        pos += consumed;
+                        if client.close_after_reply || info.is_killed() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        out.error(&format!("ERR {}", e.0));
+                        crate::verbose!("Protocol error ({}) from client: id={} addr={}", e.0, info.id, info.addr);
+                        client.close_after_reply = true;
+                        break;
+                    }
+                }
+            }
+        }));
+        if batch.is_err() {
+            crate::warning!("A command panicked; closing the client connection id={}", info.id);
+            out.error("ERR internal error while executing the command");
+            client.close_after_reply = true;
+        }
+        rbuf.advance(pos);
+        info.qbuf.store(rbuf.len(), Ordering::Relaxed);
+        if rbuf.len() > settings.client_query_buffer_limit {
+            crate::warning!(
+                "Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})",
+                info.id,
+                info.addr,
+                String::from_utf8_lossy(&rbuf[..rbuf.len().min(64)])
+            );
+            break;
+        }
+        if !out.is_empty() {
+            stats.net_out(out.len() as u64);
+            if stream.write_all(out.as_bytes()).await.is_err() {
+                break 'conn;
+            }
+            out.clear();
+        }
+        if client.close_after_reply || info.is_killed() {
+            break;
+        }
+    }
+    let _ = stream.shutdown().await;
+    srv.clients.unregister(info.id);
+}
+
+#[cfg(unix)]
+fn fd_of(s: &std::net::TcpStream) -> i32 {
+    use std::os::fd::AsRawFd;
+    s.as_raw_fd()
+}
+
+#[cfg(not(unix))]
+fn fd_of(_s: &std::net::TcpStream) -> i32 {
+    -1
+}

@@ -1,0 +1,167 @@
+//! The keyspace: databases, shards and entries.
+//!
+//! Each of the `databases` databases is split into `S` shards by cluster hash slot
+//! (`slot * S / 16384`, contiguous slot ranges), each shard behind its own lock. A command
+//! locks only the shards of its keys (see `server/executor.rs`), so commands on independent
+//! keys never contend, and keys sharing a `{hash tag}` always share a shard. Nothing in this
+//! module locks: callers hand it shards they already hold.
+//!
+//! An [`Entry`] keeps the key, the value, the absolute expiry time in Unix milliseconds and
+//! the LRU clock of its last access, in one allocation (the dict node).
+
+pub mod expire;
+pub mod view;
+
+use collections::{Dict, Keyed, SmallBytes};
+use parking_lot::Mutex;
+
+use crate::types::Value;
+use crate::util::slot::{key_slot, SLOTS};
+
+pub use view::DbCtx;
+
+/// `Entry::expire` of a key without a TTL.
+pub const NO_EXPIRE: i64 = -1;
+
+/// One key and its value.
+#[derive(Debug)]
+pub struct Entry {
+    pub key: SmallBytes,
+    pub val: Value,
+    /// Absolute expiry in Unix ms, or [`NO_EXPIRE`].
+    pub expire: i64,
+    /// LRU clock (seconds, 24 bits) of the last access.
+    pub lru: u32,
+}
+
+impl Keyed for Entry {
+    #[inline]
+    fn key(&self) -> &[u8] {
+        self.key.as_slice()
+    }
+}
+
+impl Entry {
+    /// True if the entry has a TTL that has passed at `now` (Redis: `now > when`).
+    #[inline]
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expire != NO_EXPIRE && now > self.expire
+    }
+}
+
+/// The part of one database that one lock protects.
+#[derive(Default)]
+pub struct Shard {
+    pub dict: Dict<Entry>,
+    /// Number of entries with a TTL (INFO keyspace `expires`).
+    pub expires: usize,
+    /// Where the active expiry cycle resumes its walk of `dict`.
+    pub expire_cursor: u64,
+    /// Sum and count of remaining TTLs seen by the last expiry pass (INFO `avg_ttl`).
+    pub avg_ttl: i64,
+}
+
+impl Shard {
+    /// Inserts or replaces an entry, keeping the TTL count right.
+    pub fn put(&mut self, e: Entry) -> Option<Entry> {
+        let has_ttl = e.expire != NO_EXPIRE;
+        let old = self.dict.insert(e);
+        if let Some(o) = &old {
+            if o.expire != NO_EXPIRE {
+                self.expires -= 1;
+            }
+        }
+        if has_ttl {
+            self.expires += 1;
+        }
+        old
+    }
+
+    /// Removes an entry, keeping the TTL count right.
+    pub fn take(&mut self, key: &[u8]) -> Option<Entry> {
+        let e = self.dict.remove(key)?;
+        if e.expire != NO_EXPIRE {
+            self.expires -= 1;
+        }
+        Some(e)
+    }
+
+    /// Sets or clears the TTL of an existing entry; returns false if the key is absent.
+    pub fn set_expire(&mut self, key: &[u8], at: i64) -> bool {
+        let Some(e) = self.dict.get_mut(key) else { return false };
+        let before = e.expire != NO_EXPIRE;
+        e.expire = at;
+        let after = at != NO_EXPIRE;
+        match (before, after) {
+            (false, true) => self.expires += 1,
+            (true, false) => self.expires -= 1,
+            _ => {}
+        }
+        true
+    }
+
+    /// Removes every entry.
+    pub fn clear(&mut self) {
+        self.dict.clear();
+        self.expires = 0;
+        self.expire_cursor = 0;
+    }
+}
+
+/// A shard lock on its own cache line, so two cores taking neighbouring shards do not
+/// bounce one line between them.
+#[repr(align(64))]
+pub struct PaddedShard(pub Mutex<Shard>);
+
+/// One database: `S` shards.
+pub struct Db {
+    pub shards: Box<[PaddedShard]>,
+}
+
+/// Every database.
+pub struct Keyspace {
+    pub dbs: Box<[Db]>,
+    /// log2 of the shard count.
+    shard_bits: u32,
+}
+
+impl Keyspace {
+    /// Creates `databases` empty databases of `shards` shards (rounded up to a power of two,
+    /// at most 16384).
+    pub fn new(databases: usize, shards: usize) -> Self {
+        let shards = shards.clamp(1, SLOTS).next_power_of_two();
+        let dbs = (0..databases)
+            .map(|_| Db {
+                shards: (0..shards).map(|_| PaddedShard(Mutex::new(Shard::default()))).collect(),
+            })
+            .collect();
+        Keyspace { dbs, shard_bits: shards.trailing_zeros() }
+    }
+
+    /// Number of databases.
+    #[inline]
+    pub fn db_count(&self) -> usize {
+        self.dbs.len()
+    }
+
+    /// Number of shards per database.
+    #[inline]
+    pub fn shard_count(&self) -> usize {
+        1 << self.shard_bits
+    }
+
+    /// The shard a key lives in.
+    #[inline]
+    pub fn shard_of(&self, key: &[u8]) -> usize {
+        if self.shard_bits == 0 {
+            return 0;
+        }
+        key_slot(key) >> (14 - self.shard_bits)
+    }
+
+    /// The shard that holds hash slot `slot`.
+    #[inline]
+    pub fn shard_of_slot(&self, slot: usize) -> usize {
+        slot >> (14 - self.shard_bits)
+    }
+}

@@ -1,0 +1,192 @@
+//! The process: shared state ([`Server`]), startup and shutdown.
+//!
+//! Threading model:
+//! * one **acceptor** thread owns the listening sockets and hands each accepted connection,
+//!   round-robin, to a worker (`listener.rs`);
+//! * `worker-threads` **worker** threads (default: one per core the process may run on) each
+//!   run a single-threaded tokio runtime; a connection lives on one worker for its whole life
+//!   and its commands execute right there, taking the shard locks they need
+//!   (`executor.rs`), with no hand-off to another thread;
+//! * one **cron** thread runs the periodic jobs at `hz` (`cron.rs`): active expiry, LRU clock,
+//!   client timeouts, incremental rehashing.
+
+pub mod cron;
+pub mod executor;
+pub mod listener;
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::Mutex;
+
+use crate::cmd::registry::registry;
+use crate::config::Config;
+use crate::conn::client::Clients;
+use crate::db::Keyspace;
+use crate::repl::propagate::Propagator;
+use crate::stats::Stats;
+use crate::{notice, warning};
+
+/// The version of Redis whose behaviour ferrodis implements (INFO `redis_version`).
+pub const REDIS_VERSION: &str = "7.2.0";
+/// ferrodis's own version.
+pub const FERRODIS_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Server-wide state shared by every thread.
+pub struct Server {
+    pub config: Config,
+    pub keyspace: Keyspace,
+    pub clients: Clients,
+    pub stats: Stats,
+    pub prop: Propagator,
+    /// Monotonic start instant (uptime).
+    pub started: Instant,
+    /// 40 hex characters, new at every start.
+    pub run_id: String,
+    pub replid: Mutex<String>,
+    lru_clock: AtomicU32,
+    /// Changes since the last save (INFO `rdb_changes_since_last_save`).
+    pub dirty: AtomicU64,
+    /// DEBUG SET-ACTIVE-EXPIRE.
+    pub active_expire: AtomicBool,
+    pub shutting_down: AtomicBool,
+    /// Set when a shutdown has been requested; the main thread exits.
+    pub shutdown_tx: Mutex<Option<std::sync::mpsc::Sender<ShutdownRequest>>>,
+    /// The TCP port actually listened on.
+    pub port: AtomicU32,
+    pub executable: String,
+    pub worker_threads: usize,
+    pub total_connections: AtomicU64,
+    pub rejected_connections: AtomicU64,
+}
+
+/// Why the process is stopping.
+#[derive(Debug, Clone, Copy)]
+pub enum ShutdownRequest {
+    Signal(&'static str),
+    Command,
+}
+
+/// 40 random hex characters (run id, replication id).
+pub fn random_hex40() -> String {
+    let mut s = String::with_capacity(40);
+    let mut x = crate::util::time::now_us() as u64 ^ (std::process::id() as u64).rotate_left(20);
+    for _ in 0..40 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.push(char::from_digit((x % 16) as u32, 16).unwrap_or('0'));
+    }
+    s
+}
+
+impl Server {
+    /// Builds the server state from a configuration.
+    pub fn new(config: Config) -> Arc<Server> {
+        let st = config.settings();
+        let workers = if st.worker_threads > 0 {
+            st.worker_threads
+        } else {
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        };
+        let shards = if st.keyspace_shards > 0 { st.keyspace_shards } else { 16 };
+        let srv = Arc::new(Server {
+            keyspace: Keyspace::new(st.databases, shards),
+            config,
+            clients: Clients::default(),
+            stats: Stats::new(registry().id_count()),
+            prop: Propagator::default(),
+            started: Instant::now(),
+            run_id: random_hex40(),
+            replid: Mutex::new(random_hex40()),
+            lru_clock: AtomicU32::new(0),
+            dirty: AtomicU64::new(0),
+            active_expire: AtomicBool::new(true),
+            shutting_down: AtomicBool::new(false),
+            shutdown_tx: Mutex::new(None),
+            port: AtomicU32::new(st.port as u32),
+            executable: std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            worker_threads: workers,
+            total_connections: AtomicU64::new(0),
+            rejected_connections: AtomicU64::new(0),
+        });
+        srv.update_lru_clock();
+        srv
+    }
+
+    /// The LRU clock: seconds, 24 bits, as Redis's `LRU_CLOCK()`.
+    #[inline]
+    pub fn lru_clock(&self) -> u32 {
+        self.lru_clock.load(Ordering::Relaxed)
+    }
+
+    /// Refreshes the LRU clock (cron).
+    pub fn update_lru_clock(&self) {
+        let secs = (crate::util::time::now_ms() / 1000) as u32 & ((1 << 24) - 1);
+        self.lru_clock.store(secs, Ordering::Relaxed);
+    }
+
+    /// Seconds since start.
+    pub fn uptime_secs(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
+
+    /// Asks the main thread to shut down.
+    pub fn request_shutdown(&self, why: ShutdownRequest) {
+        if let Some(tx) = self.shutdown_tx.lock().as_ref() {
+            let _ = tx.send(why);
+        }
+    }
+}
+
+/// Runs the server until shutdown. Returns the process exit code.
+pub fn run(srv: Arc<Server>) -> i32 {
+    let st = srv.config.settings();
+    let (tx, rx) = std::sync::mpsc::channel();
+    *srv.shutdown_tx.lock() = Some(tx);
+    let pending = srv.config.not_in_effect();
+    if !pending.is_empty() {
+        warning!(
+            "WARNING: these settings are stored but not yet in effect in this ferrodis release: {}",
+            pending.join(", ")
+        );
+    }
+    let listeners = match listener::bind_all(&st.bind, st.port) {
+        Ok(l) => l,
+        Err(e) => {
+            warning!("Failed listening on port {} (tcp), aborting.", st.port);
+            warning!("{e}");
+            return 1;
+        }
+    };
+    if let Some(Ok(addr)) = listeners.first().map(|l| l.local_addr()) {
+        srv.port.store(addr.port() as u32, Ordering::Relaxed);
+    }
+    let workers = listener::spawn_workers(&srv);
+    listener::spawn_acceptor(srv.clone(), listeners, workers);
+    cron::spawn(srv.clone());
+    listener::spawn_signal_handler(srv.clone());
+    notice!("Ready to accept connections tcp");
+    let why = rx.recv().unwrap_or(ShutdownRequest::Command);
+    shutdown(&srv, why);
+    0
+}
+
+/// Logs and performs the final steps of a shutdown.
+pub fn shutdown(srv: &Server, why: ShutdownRequest) {
+    srv.shutting_down.store(true, Ordering::SeqCst);
+    match why {
+        ShutdownRequest::Signal(name) => {
+            notice!("Received {name} scheduling shutdown...");
+            notice!("User requested shutdown...");
+        }
+        ShutdownRequest::Command => notice!("User requested shutdown..."),
+    }
+    for c in srv.clients.snapshot() {
+        c.kill();
+    }
+    notice!("ferrodis is now ready to exit, bye bye...");
+}

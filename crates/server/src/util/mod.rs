@@ -1,0 +1,8 @@
+//! Small helpers shared by every layer: glob matching, number parsing and formatting,
+//! clocks, hash slots and the Redis-style log.
+
+pub mod glob;
+pub mod log;
+pub mod num;
+pub mod slot;
+pub mod time;

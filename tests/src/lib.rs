@@ -1,1 +1,346 @@
-//! Test support.
+//! Test support: start the real `ferrodis-server` binary (and the reference `redis-server`)
+//! on free ports, and talk to them through real clients or raw RESP.
+//!
+//! * [`TestServer::start`] runs `target/release/ferrodis-server` (or `$FERRODIS_BIN`) on a free
+//!   port in a fresh temporary directory and waits until it answers PING.
+//! * [`Reference::start`] runs Debian's `redis-server` the same way. It panics when the binary
+//!   is missing: differential tests never skip silently.
+//! * [`RawConn`] sends raw bytes and reads one RESP reply back as raw bytes, for exact
+//!   byte-for-byte comparison and for malformed-input tests.
+//! * [`Pair`] sends the same command to both servers and compares the raw replies.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Returns a port that was free a moment ago.
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    l.local_addr().expect("local addr").port()
+}
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// Path to the server binary under test.
+pub fn ferrodis_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("FERRODIS_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join("target"));
+    let p = target.join("release").join("ferrodis-server");
+    assert!(p.exists(), "{} is missing: run `cargo build --release` first", p.display());
+    p
+}
+
+static DIR_SEQ: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh empty directory under the system temp dir.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "ferrodis-test-{}-{}-{}",
+        std::process::id(),
+        tag,
+        DIR_SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("create temp dir");
+    d
+}
+
+fn wait_ready(port: u16, child: &mut Child, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited during startup with {status}");
+        }
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            if s.write_all(b"PING\r\n").is_ok() {
+                let mut buf = [0u8; 64];
+                if let Ok(n) = s.read(&mut buf) {
+                    // +PONG, or -NOAUTH / -LOADING: the server is up either way.
+                    if n > 0 {
+                        return;
+                    }
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "{what} did not start on port {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A running server process, killed on drop.
+pub struct Proc {
+    child: Child,
+    pub port: u16,
+    pub dir: PathBuf,
+}
+
+impl Proc {
+    fn spawn(bin: &std::path::Path, args: &[&str], tag: &str) -> Proc {
+        let dir = temp_dir(tag);
+        for _attempt in 0..5 {
+            let port = free_port();
+            let port_s = port.to_string();
+            let mut cmd = Command::new(bin);
+            cmd.current_dir(&dir)
+                .args(["--port", &port_s, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .args(args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            if std::env::var_os("TEST_SERVER_LOG").is_some() {
+                cmd.stdout(Stdio::inherit()).stderr(Stdio::inherit());
+            }
+            let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
+            std::thread::sleep(Duration::from_millis(10));
+            if let Ok(Some(_)) = child.try_wait() {
+                continue; // the port was taken meanwhile; try another
+            }
+            wait_ready(port, &mut child, tag);
+            return Proc { child, port, dir };
+        }
+        panic!("could not start {tag}");
+    }
+
+    /// `redis://127.0.0.1:port/`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// A redis-rs synchronous connection.
+    pub fn client(&self) -> redis::Connection {
+        redis::Client::open(self.url()).expect("client").get_connection().expect("connect")
+    }
+
+    /// A raw RESP connection.
+    pub fn raw(&self) -> RawConn {
+        RawConn::connect(self.port)
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the process to exit by itself (after SHUTDOWN) and returns its status.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(s)) = self.child.try_wait() {
+                return Some(s);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Sends a signal (`kill -s`).
+    pub fn signal(&self, sig: &str) {
+        let _ = Command::new("kill").args(["-s", sig, &self.child.id().to_string()]).status();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The server under test.
+pub struct TestServer;
+
+impl TestServer {
+    /// Starts ferrodis with test defaults (no persistence, loopback only).
+    #[allow(clippy::new_ret_no_self)]
+    pub fn start() -> Proc {
+        Self::start_with(&[])
+    }
+
+    /// Starts ferrodis with extra `--directive value` arguments.
+    pub fn start_with(args: &[&str]) -> Proc {
+        Proc::spawn(&ferrodis_bin(), args, "ferrodis")
+    }
+}
+
+/// The reference server (Debian's redis-server 7.0.15).
+pub struct Reference;
+
+impl Reference {
+    /// Starts redis-server; panics if it is not installed (tests must fail loudly).
+    #[allow(clippy::new_ret_no_self)]
+    pub fn start() -> Proc {
+        Self::start_with(&[])
+    }
+
+    /// Starts redis-server with extra arguments.
+    pub fn start_with(args: &[&str]) -> Proc {
+        let bin = std::env::var("REDIS_SERVER_BIN").unwrap_or_else(|_| "redis-server".into());
+        let found = Command::new(&bin).arg("--version").output().is_ok();
+        assert!(found, "reference server `{bin}` not found: install redis-server (apt-get install redis-server)");
+        Proc::spawn(std::path::Path::new(&bin), args, "redis")
+    }
+}
+
+/// A raw RESP connection that returns replies as the exact bytes received.
+pub struct RawConn {
+    r: BufReader<TcpStream>,
+    w: TcpStream,
+}
+
+impl RawConn {
+    /// Connects to 127.0.0.1:port.
+    pub fn connect(port: u16) -> RawConn {
+        let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        s.set_nodelay(true).expect("nodelay");
+        RawConn { r: BufReader::new(s.try_clone().expect("clone")), w: s }
+    }
+
+    /// Sends raw bytes.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.w.write_all(bytes).expect("write");
+    }
+
+    /// Encodes `args` as a multibulk request and sends it.
+    pub fn send_cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) {
+        self.send(&encode(args));
+    }
+
+    /// Sends a command and returns its raw reply.
+    pub fn cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Vec<u8> {
+        self.send_cmd(args);
+        self.read_reply()
+    }
+
+    /// Sends a command and returns its reply as text (lossy), for readable assertions.
+    pub fn cmd_str<A: AsRef<[u8]>>(&mut self, args: &[A]) -> String {
+        String::from_utf8_lossy(&self.cmd(args)).into_owned()
+    }
+
+    /// Reads one complete RESP2/RESP3 reply, returned as raw bytes.
+    pub fn read_reply(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.read_into(&mut out);
+        out
+    }
+
+    /// Reads one reply, or returns None on EOF / reset.
+    pub fn try_read_reply(&mut self) -> Option<Vec<u8>> {
+        let mut line = Vec::new();
+        match self.r.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => {
+                let mut out = line.clone();
+                self.finish(&line, &mut out);
+                Some(out)
+            }
+        }
+    }
+
+    fn read_into(&mut self, out: &mut Vec<u8>) {
+        let mut line = Vec::new();
+        let n = self.r.read_until(b'\n', &mut line).expect("read reply");
+        assert!(n > 0, "connection closed while waiting for a reply");
+        out.extend_from_slice(&line);
+        self.finish(&line, out);
+    }
+
+    fn finish(&mut self, line: &[u8], out: &mut Vec<u8>) {
+        let body = std::str::from_utf8(&line[1..line.len().saturating_sub(2)]).unwrap_or("");
+        match line[0] {
+            b'$' | b'=' | b'!' => {
+                let n: i64 = body.parse().expect("bulk length");
+                if n >= 0 {
+                    let mut buf = vec![0u8; n as usize + 2];
+                    self.r.read_exact(&mut buf).expect("bulk body");
+                    out.extend_from_slice(&buf);
+                }
+            }
+            b'*' | b'~' | b'>' => {
+                let n: i64 = body.parse().expect("aggregate length");
+                for _ in 0..n.max(0) {
+                    self.read_into(out);
+                }
+            }
+            b'%' | b'|' => {
+                let n: i64 = body.parse().expect("map length");
+                for _ in 0..n.max(0) * 2 {
+                    self.read_into(out);
+                }
+                if line[0] == b'|' {
+                    // An attribute precedes the actual reply.
+                    self.read_into(out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// True if the server closed the connection (reads EOF within the timeout).
+    pub fn is_closed(&mut self) -> bool {
+        let mut buf = [0u8; 1];
+        matches!(self.r.read(&mut buf), Ok(0) | Err(_))
+    }
+}
+
+/// Encodes a multibulk request.
+pub fn encode<A: AsRef<[u8]>>(args: &[A]) -> Vec<u8> {
+    let mut v = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        let a = a.as_ref();
+        v.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        v.extend_from_slice(a);
+        v.extend_from_slice(b"\r\n");
+    }
+    v
+}
+
+/// Both servers, for differential tests.
+pub struct Pair {
+    pub ours: Proc,
+    pub reference: Proc,
+    pub a: RawConn,
+    pub b: RawConn,
+}
+
+impl Pair {
+    /// Starts both servers with the same extra arguments.
+    pub fn start(args: &[&str]) -> Pair {
+        let ours = TestServer::start_with(args);
+        let reference = Reference::start_with(args);
+        let a = ours.raw();
+        let b = reference.raw();
+        Pair { ours, reference, a, b }
+    }
+
+    /// Sends `args` to both and returns both raw replies.
+    pub fn both<A: AsRef<[u8]>>(&mut self, args: &[A]) -> (Vec<u8>, Vec<u8>) {
+        (self.a.cmd(args), self.b.cmd(args))
+    }
+
+    /// Sends `args` to both and asserts identical replies.
+    pub fn check<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Vec<u8> {
+        let (x, y) = self.both(args);
+        assert_eq!(
+            String::from_utf8_lossy(&x),
+            String::from_utf8_lossy(&y),
+            "reply differs for {:?}",
+            args.iter().map(|a| String::from_utf8_lossy(a.as_ref()).into_owned()).collect::<Vec<_>>()
+        );
+        x
+    }
+}

@@ -1,6 +1,6 @@
 //! Command handlers, one module per Redis command group (the group COMMAND DOCS reports):
 //! `string.rs` holds SET and GET, `generic.rs` DEL and EXPIRE, `connection.rs` PING and
-//! CLIENT, `server.rs` INFO, CONFIG and COMMAND. Each module ends its handlers with a
+//! CLIENT, `server/` INFO, CONFIG, COMMAND and DEBUG. Each module ends its handlers with a
 //! `COMMANDS` table of specs; [`ALL`] lists the tables and the registry reads them.
 
 pub mod connection;
@@ -11,5 +11,13 @@ pub mod string;
 use crate::cmd::CommandSpec;
 
 /// Every family's command table.
-pub static ALL: &[&[CommandSpec]] =
-    &[connection::COMMANDS, generic::COMMANDS, server::COMMANDS, string::COMMANDS];
+pub static ALL: &[&[CommandSpec]] = &[
+    connection::COMMANDS,
+    generic::COMMANDS,
+    server::admin::COMMANDS,
+    server::command::COMMANDS,
+    server::config::COMMANDS,
+    server::debug::COMMANDS,
+    server::info::COMMANDS,
+    string::COMMANDS,
+];

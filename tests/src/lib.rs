@@ -93,7 +93,16 @@ impl Proc {
             let port_s = port.to_string();
             let mut cmd = Command::new(bin);
             cmd.current_dir(&dir)
-                .args(["--port", &port_s, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .args([
+                    "--port",
+                    &port_s,
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
                 .args(args)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
@@ -339,7 +348,9 @@ impl Pair {
             String::from_utf8_lossy(&x),
             String::from_utf8_lossy(&y),
             "reply differs for {:?}",
-            args.iter().map(|a| String::from_utf8_lossy(a.as_ref()).into_owned()).collect::<Vec<_>>()
+            args.iter()
+                .map(|a| String::from_utf8_lossy(a.as_ref()).into_owned())
+                .collect::<Vec<_>>()
         );
         x
     }

@@ -124,7 +124,7 @@ impl<E: Keyed> Dict<E> {
 
     /// Returns the entry for `key`.
     pub fn get(&self, key: &[u8]) -> Option<&E> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         let h = self.hash_key(key) as usize;
@@ -145,7 +145,7 @@ impl<E: Keyed> Dict<E> {
 
     /// Returns the entry for `key` mutably. Advances a rehash in progress by one step.
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut E> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         self.rehash_step();
@@ -173,7 +173,7 @@ impl<E: Keyed> Dict<E> {
         key: &[u8],
         evict: impl FnOnce(&E) -> bool,
     ) -> Result<Option<&mut E>, E> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return Ok(None);
         }
         self.rehash_step();
@@ -242,7 +242,7 @@ impl<E: Keyed> Dict<E> {
 
     /// Removes and returns the entry for `key`.
     pub fn remove(&mut self, key: &[u8]) -> Option<E> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         self.rehash_step();
@@ -290,7 +290,7 @@ impl<E: Keyed> Dict<E> {
     /// Visits the buckets that `cursor` designates, calling `f` on each entry, and returns
     /// the next cursor (0 when the scan is complete). See the module docs for the guarantee.
     pub fn scan(&self, cursor: u64, mut f: impl FnMut(&E)) -> u64 {
-        if self.len() == 0 {
+        if self.is_empty() {
             return 0;
         }
         let mut v = cursor;
@@ -324,7 +324,7 @@ impl<E: Keyed> Dict<E> {
     /// Returns a pseudo-random entry, choosing a random non-empty bucket with `rand` and then
     /// a random element of its chain. `rand` must return uniformly distributed numbers.
     pub fn random(&self, mut rand: impl FnMut() -> u64) -> Option<&E> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         let total = self.t0.buckets.len() + self.t1.buckets.len();

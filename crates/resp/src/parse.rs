@@ -473,11 +473,13 @@ mod tests {
     #[test]
     fn multibulk_and_inline_requests_parse() {
         let got = parse_all(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\nSET a \"b c\"\r\n").unwrap();
-        assert_eq!(got, vec![vec![b"GET".to_vec(), b"k".to_vec()], vec![
-            b"SET".to_vec(),
-            b"a".to_vec(),
-            b"b c".to_vec()
-        ]]);
+        assert_eq!(
+            got,
+            vec![
+                vec![b"GET".to_vec(), b"k".to_vec()],
+                vec![b"SET".to_vec(), b"a".to_vec(), b"b c".to_vec()]
+            ]
+        );
     }
 
     #[test]

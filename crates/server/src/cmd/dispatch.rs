@@ -29,7 +29,13 @@ use crate::stats::WorkerStats;
 use crate::util::time::now_ms;
 
 /// Runs one request from a client.
-pub fn execute(srv: &Server, client: &mut Client, out: &mut ReplyBuf, argv: Argv<'_>, stats: &WorkerStats) {
+pub fn execute(
+    srv: &Server,
+    client: &mut Client,
+    out: &mut ReplyBuf,
+    argv: Argv<'_>,
+    stats: &WorkerStats,
+) {
     let mark = out.len();
     let now = now_ms();
     client.info.last.store(now, std::sync::atomic::Ordering::Relaxed);

@@ -15,8 +15,7 @@ pub const NO_SUCH_KEY: &str = "ERR no such key";
 pub const OUT_OF_RANGE: &str = "ERR index out of range";
 pub const INVALID_DB: &str = "ERR DB index is out of range";
 pub const NOAUTH: &str = "NOAUTH Authentication required.";
-pub const WRONG_PASS: &str =
-    "WRONGPASS invalid username-password pair or user is disabled.";
+pub const WRONG_PASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
 
 /// A command failure. `Display`-free on purpose: [`CmdError::text`] is the one rendering.
 #[derive(Debug, Clone, PartialEq, Eq)]

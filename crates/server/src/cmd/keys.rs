@@ -37,7 +37,9 @@ fn find(ks: &KeySpec, argv: &Argv<'_>, mut f: impl FnMut(usize)) {
             let mut i = start;
             let mut found = None;
             while (step > 0 && i <= end) || (step < 0 && i >= end) {
-                if i >= 0 && i < argc && argv.get(i as usize).eq_ignore_ascii_case(keyword.as_bytes())
+                if i >= 0
+                    && i < argc
+                    && argv.get(i as usize).eq_ignore_ascii_case(keyword.as_bytes())
                 {
                     found = Some(i + 1);
                     break;

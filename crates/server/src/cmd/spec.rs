@@ -305,7 +305,16 @@ pub struct Arg {
 
 impl Arg {
     const fn base(name: &'static str, kind: ArgKind) -> Self {
-        Arg { name, kind, token: None, flags: 0, key_spec: -1, since: None, display: None, sub: &[] }
+        Arg {
+            name,
+            kind,
+            token: None,
+            flags: 0,
+            key_spec: -1,
+            since: None,
+            display: None,
+            sub: &[],
+        }
     }
     /// A key argument bound to key spec `spec`.
     pub const fn key(name: &'static str, spec: i32) -> Self {

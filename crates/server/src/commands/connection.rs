@@ -80,9 +80,8 @@ fn hello(ctx: &mut Ctx<'_>) -> CmdResult {
     let mut ver = None;
     let mut i = 1;
     if ctx.argc() >= 2 {
-        let v = int(ctx.arg(1)).map_err(|_| {
-            CmdError::msg("ERR Protocol version is not an integer or out of range")
-        })?;
+        let v = int(ctx.arg(1))
+            .map_err(|_| CmdError::msg("ERR Protocol version is not an integer or out of range"))?;
         if !(2..=3).contains(&v) {
             return Err(CmdError::msg("NOPROTO unsupported protocol version"));
         }

@@ -99,8 +99,6 @@ fn set_generic(ctx: &mut Ctx<'_>, key: &[u8], val: &[u8], o: &SetOptions) -> Cmd
         // SET ... GET replies with the old value, and fails on a non-string.
         let old = ctx.db.get_str(key)?.map(|s| s.to_vec());
         Some(old)
-    } else if o.nx || o.xx {
-        None
     } else {
         None
     };
@@ -118,10 +116,9 @@ fn set_generic(ctx: &mut Ctx<'_>, key: &[u8], val: &[u8], o: &SetOptions) -> Cmd
             // Redis propagates EX/PX/EXAT as `SET key value PXAT <ms>` (other options dropped).
             if kind != "PXAT" {
                 let at = at.to_string();
-                ctx.db.fx.propagate_as(
-                    ctx.db.index,
-                    [&b"SET"[..], key, val, b"PXAT", at.as_bytes()],
-                );
+                ctx.db
+                    .fx
+                    .propagate_as(ctx.db.index, [&b"SET"[..], key, val, b"PXAT", at.as_bytes()]);
             }
         }
     }
@@ -196,7 +193,7 @@ fn mget(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// MSET key value [key value ...]
 fn mset(ctx: &mut Ctx<'_>) -> CmdResult {
-    if ctx.argc() % 2 == 0 {
+    if ctx.argc().is_multiple_of(2) {
         return Err(ctx.arity_error());
     }
     let mut i = 1;

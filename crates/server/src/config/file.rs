@@ -27,7 +27,11 @@ pub fn parse_text(text: &str, depth: usize) -> Result<Vec<Directive>, (usize, St
         let mut buf = Vec::new();
         let mut ranges = Vec::new();
         if !split_args(line.as_bytes(), &mut buf, &mut ranges) {
-            return Err((n + 1, line.to_string(), "Unbalanced quotes in configuration line".into()));
+            return Err((
+                n + 1,
+                line.to_string(),
+                "Unbalanced quotes in configuration line".into(),
+            ));
         }
         if ranges.is_empty() {
             continue;
@@ -37,13 +41,21 @@ pub fn parse_text(text: &str, depth: usize) -> Result<Vec<Directive>, (usize, St
         let name = words[0].to_ascii_lowercase();
         if name == "include" {
             if words.len() != 2 {
-                return Err((n + 1, line.into(), "Bad directive or wrong number of arguments".into()));
+                return Err((
+                    n + 1,
+                    line.into(),
+                    "Bad directive or wrong number of arguments".into(),
+                ));
             }
             if depth > 16 {
                 return Err((n + 1, line.into(), "Too many nested includes".into()));
             }
             let inner = std::fs::read_to_string(&words[1]).map_err(|e| {
-                (n + 1, line.to_string(), format!("Fatal error, can't open config file '{}': {e}", words[1]))
+                (
+                    n + 1,
+                    line.to_string(),
+                    format!("Fatal error, can't open config file '{}': {e}", words[1]),
+                )
             })?;
             out.extend(parse_text(&inner, depth + 1)?);
             continue;
@@ -56,7 +68,10 @@ pub fn parse_text(text: &str, depth: usize) -> Result<Vec<Directive>, (usize, St
 /// What the command line asked for.
 pub enum Invocation {
     /// Run with this config file (if any) and these extra directives.
-    Run { file: Option<String>, options: String },
+    Run {
+        file: Option<String>,
+        options: String,
+    },
     Version,
     Help,
 }

@@ -239,9 +239,7 @@ impl Config {
 }
 
 fn build_settings(values: &[String]) -> Settings {
-    let get = |name: &str| -> &str {
-        find_param(name).map(|i| values[i].as_str()).unwrap_or("")
-    };
+    let get = |name: &str| -> &str { find_param(name).map(|i| values[i].as_str()).unwrap_or("") };
     let int = |name: &str| -> i64 { get(name).parse().unwrap_or(0) };
     let yes = |name: &str| get(name) == "yes";
     let pass = get("requirepass");

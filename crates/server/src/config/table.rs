@@ -86,10 +86,7 @@ impl Param {
                 if names.contains(&lower.as_str()) {
                     Ok(lower)
                 } else {
-                    Err(format!(
-                        "argument(s) must be one of the following: {}",
-                        names.join(", ")
-                    ))
+                    Err(format!("argument(s) must be one of the following: {}", names.join(", ")))
                 }
             }
             Kind::Save => {
@@ -97,7 +94,7 @@ impl Param {
                 if words.is_empty() {
                     return Ok(String::new());
                 }
-                if words.len() % 2 != 0 {
+                if !words.len().is_multiple_of(2) {
                     return Err("Invalid save parameters".into());
                 }
                 for w in &words {

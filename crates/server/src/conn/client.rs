@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicBool, AtomicI64, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed,
+};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -71,7 +73,11 @@ pub struct Clients {
 
 impl Default for Clients {
     fn default() -> Self {
-        Clients { map: Mutex::new(BTreeMap::new()), next_id: AtomicU64::new(1), count: AtomicUsize::new(0) }
+        Clients {
+            map: Mutex::new(BTreeMap::new()),
+            next_id: AtomicU64::new(1),
+            count: AtomicUsize::new(0),
+        }
     }
 }
 

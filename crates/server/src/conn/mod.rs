@@ -61,30 +61,33 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
         let settings = srv.config.settings();
         let mut pos = 0;
-        let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            loop {
-                let limits = Limits {
-                    max_bulk_len: settings.proto_max_bulk_len,
-                    authenticated: client.authenticated,
-                };
-                match parser.parse(&rbuf[pos..], &limits) {
-                    Ok(Parsed::Incomplete) => break,
-                    Ok(Parsed::Complete { consumed }) => {
-                        let argv = parser.argv(&rbuf[pos..]);
-                        if !argv.is_empty() {
-                            dispatch::execute(&srv, &mut client, &mut out, argv, &stats);
-                        }
-                        pos += consumed;
-                        if client.close_after_reply || info.is_killed() {
-                            break;
-                        }
+        let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop {
+            let limits = Limits {
+                max_bulk_len: settings.proto_max_bulk_len,
+                authenticated: client.authenticated,
+            };
+            match parser.parse(&rbuf[pos..], &limits) {
+                Ok(Parsed::Incomplete) => break,
+                Ok(Parsed::Complete { consumed }) => {
+                    let argv = parser.argv(&rbuf[pos..]);
+                    if !argv.is_empty() {
+                        dispatch::execute(&srv, &mut client, &mut out, argv, &stats);
                     }
-                    Err(e) => {
-                        out.error(&format!("ERR {}", e.0));
-                        crate::verbose!("Protocol error ({}) from client: id={} addr={}", e.0, info.id, info.addr);
-                        client.close_after_reply = true;
+                    pos += consumed;
+                    if client.close_after_reply || info.is_killed() {
                         break;
                     }
+                }
+                Err(e) => {
+                    out.error(&format!("ERR {}", e.0));
+                    crate::verbose!(
+                        "Protocol error ({}) from client: id={} addr={}",
+                        e.0,
+                        info.id,
+                        info.addr
+                    );
+                    client.close_after_reply = true;
+                    break;
                 }
             }
         }));

@@ -100,7 +100,9 @@ impl<'a> DbCtx<'a> {
         let ks = self.ks;
         let s = ks.shard_of(key);
         let Some(shard) = self.locks.get(db, s) else {
-            return Err(CmdError::msg("ERR internal error: key outside the command's locked shards"));
+            return Err(CmdError::msg(
+                "ERR internal error: key outside the command's locked shards",
+            ));
         };
         let res = shard.dict.get_mut_unless(key, |e| e.is_expired(now));
         match res {
@@ -202,7 +204,13 @@ impl<'a> DbCtx<'a> {
 
     /// Stores `val` under `key` in the current database (see [`set_in`](Self::set_in)).
     #[inline]
-    pub fn set(&mut self, key: &[u8], val: Value, expire: i64, keep_ttl: bool) -> Result<(), CmdError> {
+    pub fn set(
+        &mut self,
+        key: &[u8],
+        val: Value,
+        expire: i64,
+        keep_ttl: bool,
+    ) -> Result<(), CmdError> {
         self.set_in(self.index, key, val, expire, keep_ttl)
     }
 

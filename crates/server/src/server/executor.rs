@@ -52,7 +52,10 @@ impl<'a> Locks<'a> {
     }
 
     /// Visits every held shard of database `db`.
-    pub fn shards_of<'s>(&'s mut self, db: usize) -> impl Iterator<Item = &'s mut Shard> + use<'s, 'a> {
+    pub fn shards_of<'s>(
+        &'s mut self,
+        db: usize,
+    ) -> impl Iterator<Item = &'s mut Shard> + use<'s, 'a> {
         let slice: &'s mut [Guard<'a>] = match self {
             Locks::None => &mut [],
             Locks::One(g) => std::slice::from_mut(g),
@@ -104,7 +107,9 @@ impl Keyspace {
             Scope::Db => self.lock_sorted((0..self.shard_count()).map(|s| (db, s)).collect()),
             Scope::All => {
                 let n = self.shard_count();
-                self.lock_sorted((0..self.db_count()).flat_map(|d| (0..n).map(move |s| (d, s))).collect())
+                self.lock_sorted(
+                    (0..self.db_count()).flat_map(|d| (0..n).map(move |s| (d, s))).collect(),
+                )
             }
             Scope::KeysAndDbs(other) => {
                 let mut v = Vec::new();

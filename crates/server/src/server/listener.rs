@@ -39,7 +39,10 @@ pub fn bind_all(bind: &[String], port: u16) -> std::io::Result<Vec<TcpListener>>
         }
     }
     if out.is_empty() {
-        return Err(std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "no address to bind"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AddrNotAvailable,
+            "no address to bind",
+        ));
     }
     Ok(out)
 }

@@ -18,7 +18,7 @@ fn config_get(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// CONFIG SET parameter value [parameter value ...]
 fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
-    if ctx.argc() % 2 != 0 {
+    if !ctx.argc().is_multiple_of(2) {
         return Err(ctx.arity_error());
     }
     let pairs: Vec<(&[u8], &[u8])> =
@@ -47,6 +47,7 @@ static CONFIG_SUBS: &[CommandSpec] = &[
 ];
 
 /// CONFIG.
-pub static COMMANDS: &[CommandSpec] = &[CommandSpec::container("config", Group::Server, CONFIG_SUBS)
-    .since("2.0.0")
-    .summary("A container for server configuration commands.")];
+pub static COMMANDS: &[CommandSpec] =
+    &[CommandSpec::container("config", Group::Server, CONFIG_SUBS)
+        .since("2.0.0")
+        .summary("A container for server configuration commands.")];

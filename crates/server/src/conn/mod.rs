@@ -13,7 +13,6 @@
 
 pub mod client;
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use bytes::{Buf, BytesMut};
@@ -56,6 +55,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             Ok(n) => n,
         };
         stats.net_in(n as u64);
+        info.set_qbuf(rbuf.len(), rbuf.capacity());
         if info.is_killed() {
             break;
         }
@@ -97,7 +97,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             client.close_after_reply = true;
         }
         rbuf.advance(pos);
-        info.qbuf.store(rbuf.len(), Ordering::Relaxed);
+        info.set_qbuf(rbuf.len(), rbuf.capacity());
         if rbuf.len() > settings.client_query_buffer_limit {
             crate::warning!(
                 "Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})",
@@ -109,9 +109,11 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
         if !out.is_empty() {
             stats.net_out(out.len() as u64);
+            info.set_pending_output(out.len());
             if stream.write_all(out.as_bytes()).await.is_err() {
                 break 'conn;
             }
+            info.set_pending_output(0);
             out.clear();
         }
         if client.close_after_reply || info.is_killed() {

@@ -1,1 +1,3 @@
 mod smoke;
+mod client;
+mod connection;

@@ -69,9 +69,36 @@ pub fn wait_clients(c: &mut RawConn, n: usize) {
 
 /// Fields CLIENT LIST prints in Redis 7.2: 7.0's, then lib-name and lib-ver.
 const FIELDS_72: &[&str] = &[
-    "id", "addr", "laddr", "fd", "name", "age", "idle", "flags", "db", "sub", "psub", "ssub",
-    "multi", "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem",
-    "tot-mem", "events", "cmd", "user", "redir", "resp", "lib-name", "lib-ver",
+    "id",
+    "addr",
+    "laddr",
+    "fd",
+    "name",
+    "age",
+    "idle",
+    "flags",
+    "db",
+    "sub",
+    "psub",
+    "ssub",
+    "multi",
+    "qbuf",
+    "qbuf-free",
+    "argv-mem",
+    "multi-mem",
+    "rbs",
+    "rbp",
+    "obl",
+    "oll",
+    "omem",
+    "tot-mem",
+    "events",
+    "cmd",
+    "user",
+    "redir",
+    "resp",
+    "lib-name",
+    "lib-ver",
 ];
 
 /// Fields whose values depend on ports, fds, ids or memory layout.
@@ -130,8 +157,8 @@ fn client_list_and_info_fields_match_reference() {
     p.check(&["CLIENT", "NO-EVICT", "off"]);
 
     // Pipelined: qbuf counts the whole batch read, obl the replies queued before ours.
-    let batch = [ferrodis_tests::encode(&["PING"]), ferrodis_tests::encode(&["CLIENT", "INFO"])]
-        .concat();
+    let batch =
+        [ferrodis_tests::encode(&["PING"]), ferrodis_tests::encode(&["CLIENT", "INFO"])].concat();
     p.a.send(&batch);
     p.b.send(&batch);
     assert_eq!(p.a.read_reply(), b"+PONG\r\n");
@@ -147,8 +174,7 @@ fn client_list_and_info_fields_match_reference() {
     let mut other_b = p.reference.raw();
     let ida = int(&other_a.cmd(&["CLIENT", "ID"]));
     let idb = int(&other_b.cmd(&["CLIENT", "ID"]));
-    for (cmd, want) in [(&["NOSUCH"][..], "NULL"), (&["GET"][..], "get"), (&["PING"][..], "ping")]
-    {
+    for (cmd, want) in [(&["NOSUCH"][..], "NULL"), (&["GET"][..], "get"), (&["PING"][..], "ping")] {
         other_a.cmd(cmd);
         other_b.cmd(cmd);
         let la = lines(&p.a.cmd(&["CLIENT", "LIST", "ID", &ida.to_string()]));
@@ -307,10 +333,7 @@ fn kill_by_id_addr_and_old_form_closes_the_victim() {
         let mut v = srv.raw();
         v.cmd(&["PING"]);
         wait_clients(&mut admin, 2);
-        assert_eq!(
-            admin.cmd(&["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no"]),
-            b":2\r\n"
-        );
+        assert_eq!(admin.cmd(&["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no"]), b":2\r\n");
         assert!(closed_quickly(&mut v));
         assert!(closed_quickly(&mut admin), "caller should close after SKIPME no");
 
@@ -358,8 +381,14 @@ fn kill_errors_match_reference() {
     }
     // 7.4's MAXAGE (the reference answers a syntax error).
     let mut c = p.ours.raw();
-    assert_eq!(c.cmd(&["CLIENT", "KILL", "MAXAGE", "x"]), b"-ERR maxage is not an integer or out of range\r\n");
-    assert_eq!(c.cmd(&["CLIENT", "KILL", "MAXAGE", "0"]), b"-ERR maxage should be greater than 0\r\n");
+    assert_eq!(
+        c.cmd(&["CLIENT", "KILL", "MAXAGE", "x"]),
+        b"-ERR maxage is not an integer or out of range\r\n"
+    );
+    assert_eq!(
+        c.cmd(&["CLIENT", "KILL", "MAXAGE", "0"]),
+        b"-ERR maxage should be greater than 0\r\n"
+    );
     assert_eq!(c.cmd(&["CLIENT", "KILL", "MAXAGE", "5", "SKIPME", "no"]), b":0\r\n");
 }
 
@@ -407,12 +436,20 @@ fn reply_off_and_skip_suppress_exactly_the_right_replies() {
         (&[&["CLIENT", "REPLY", "SKIP"], &["GET"], &["PING", "4"]], "$1\r\n4\r\n"),
         // SKIP twice skips the next one only.
         (
-            &[&["CLIENT", "REPLY", "SKIP"], &["CLIENT", "REPLY", "SKIP"], &["PING", "5"], &["PING", "6"]],
+            &[
+                &["CLIENT", "REPLY", "SKIP"],
+                &["CLIENT", "REPLY", "SKIP"],
+                &["PING", "5"],
+                &["PING", "6"],
+            ],
             "$1\r\n6\r\n",
         ),
         // A bad option errors (and is suppressed when off).
         (&[&["CLIENT", "REPLY", "FOO"]], "-ERR syntax error\r\n"),
-        (&[&["CLIENT", "REPLY", "OFF"], &["CLIENT", "REPLY", "FOO"], &["CLIENT", "REPLY", "ON"]], "+OK\r\n"),
+        (
+            &[&["CLIENT", "REPLY", "OFF"], &["CLIENT", "REPLY", "FOO"], &["CLIENT", "REPLY", "ON"]],
+            "+OK\r\n",
+        ),
         // RESET turns replies back on and answers.
         (&[&["CLIENT", "REPLY", "OFF"], &["RESET"]], "+RESET\r\n"),
         // ...but a pending skip still eats RESET's reply.
@@ -428,7 +465,10 @@ fn reply_off_and_skip_suppress_exactly_the_right_replies() {
     }
     // QUIT's OK is suppressed while off, and the connection still closes.
     let mut c = p.ours.raw();
-    c.send(&[ferrodis_tests::encode(&["CLIENT", "REPLY", "OFF"]), ferrodis_tests::encode(&["QUIT"])].concat());
+    c.send(
+        &[ferrodis_tests::encode(&["CLIENT", "REPLY", "OFF"]), ferrodis_tests::encode(&["QUIT"])]
+            .concat(),
+    );
     assert!(closed_quickly(&mut c));
 }
 
@@ -448,7 +488,10 @@ fn setinfo_sets_lib_fields_72() {
         c.cmd_str(&["CLIENT", "SETINFO", "lib-ver", "1\n2"]),
         "-ERR lib-ver cannot contain spaces, newlines or special characters.\r\n"
     );
-    assert_eq!(c.cmd_str(&["CLIENT", "SETINFO", "lib-foo", "x"]), "-ERR Unrecognized option 'lib-foo'\r\n");
+    assert_eq!(
+        c.cmd_str(&["CLIENT", "SETINFO", "lib-foo", "x"]),
+        "-ERR Unrecognized option 'lib-foo'\r\n"
+    );
     assert_eq!(
         c.cmd_str(&["CLIENT", "SETINFO", "lib-name"]),
         "-ERR wrong number of arguments for 'client|setinfo' command\r\n"
@@ -492,9 +535,18 @@ fn client_help_lists_subcommands() {
     assert!(body.iter().all(|l| l.starts_with('+')), "{body:?}");
     assert_eq!(body[0], "+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
     assert_eq!(body[body.len() - 2], "+HELP");
-    for sub in ["GETNAME", "ID", "INFO", "KILL <ip:port>", "REPLY (ON|OFF|SKIP)", "SETNAME <name>",
-        "SETINFO <option> <value>", "NO-EVICT (ON|OFF)", "NO-TOUCH (ON|OFF)", "LIST [options ...]"]
-    {
+    for sub in [
+        "GETNAME",
+        "ID",
+        "INFO",
+        "KILL <ip:port>",
+        "REPLY (ON|OFF|SKIP)",
+        "SETNAME <name>",
+        "SETINFO <option> <value>",
+        "NO-EVICT (ON|OFF)",
+        "NO-TOUCH (ON|OFF)",
+        "LIST [options ...]",
+    ] {
         assert!(body.contains(&format!("+{sub}").as_str()), "missing {sub}");
     }
     assert_eq!(

@@ -150,6 +150,9 @@ fn hello_switches_protocol_and_matches_reference() {
     assert!(r.contains("$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:ID\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n"), "{r}");
     let nil = p.check(&["GET", "missing"]);
     assert_eq!(nil, b"_\r\n");
+    p.check(&["PING"]);
+    p.check(&["PING", "x"]);
+    p.check(&["ECHO", "y"]);
     let r = check_hello(&mut p, &["HELLO"]);
     assert!(r.starts_with("%7\r\n"));
     // The id is the connection's.
@@ -213,11 +216,9 @@ fn node_style_handshake_with_requirepass() {
 #[test]
 fn reset_restores_a_fresh_connection() {
     let mut p = Pair::start(&[]);
-    for args in [
-        &["SELECT", "5"][..],
-        &["CLIENT", "SETNAME", "named"],
-        &["CLIENT", "NO-EVICT", "on"],
-    ] {
+    for args in
+        [&["SELECT", "5"][..], &["CLIENT", "SETNAME", "named"], &["CLIENT", "NO-EVICT", "on"]]
+    {
         p.check(args);
     }
     check_hello(&mut p, &["HELLO", "3"]);

@@ -1,3 +1,3 @@
-mod smoke;
 mod client;
 mod connection;
+mod smoke;

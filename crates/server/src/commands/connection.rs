@@ -75,7 +75,7 @@ fn int32(a: &[u8]) -> Result<i32, CmdError> {
 /// SELECT index
 fn select(ctx: &mut Ctx<'_>) -> CmdResult {
     let n = int32(ctx.arg(1))?;
-    if ctx.srv.config.get("cluster-enabled").as_deref() == Some("yes") && n != 0 {
+    if n != 0 && ctx.srv.config.get("cluster-enabled").as_deref() == Some("yes") {
         return Err(CmdError::msg("ERR SELECT is not allowed in cluster mode"));
     }
     if n < 0 || n as usize >= ctx.srv.keyspace.db_count() {
@@ -378,9 +378,8 @@ fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
                     _ => return Err(CmdError::msg("ERR client-id should be greater than 0")),
                 }
             } else if is(opt, "maxage") {
-                let n = int(val).map_err(|_| {
-                    CmdError::msg("ERR maxage is not an integer or out of range")
-                })?;
+                let n = int(val)
+                    .map_err(|_| CmdError::msg("ERR maxage is not an integer or out of range"))?;
                 if n <= 0 {
                     return Err(CmdError::msg("ERR maxage should be greater than 0"));
                 }
@@ -595,10 +594,7 @@ static CLIENT_SUBS: &[CommandSpec] = &[
         .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .args(&[Arg::oneof(
             "attr",
-            &[
-                Arg::string("libname").token("LIB-NAME"),
-                Arg::string("libver").token("LIB-VER"),
-            ],
+            &[Arg::string("libname").token("LIB-NAME"), Arg::string("libver").token("LIB-VER")],
         )]),
     CommandSpec::new("list", -2, Group::Connection, client_list)
         .flags(ADMIN_SUB_FLAGS)
@@ -611,7 +607,10 @@ static CLIENT_SUBS: &[CommandSpec] = &[
             ("2.8.12", "Added the `id` field."),
             ("5.0.0", "Added the `TYPE` filter."),
             ("6.0.0", "Added the `user` field."),
-            ("6.2.0", "Added the `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the `ID` filter."),
+            (
+                "6.2.0",
+                "Added the `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the `ID` filter.",
+            ),
             ("7.0.0", "Added the `resp`, `multi-mem`, `rbs` and `rbp` fields."),
             ("7.0.3", "Added the `ssub` field."),
             ("7.2.0", "Added the `lib-name` and `lib-ver` fields."),
@@ -657,7 +656,11 @@ static CLIENT_SUBS: &[CommandSpec] = &[
                             .since("2.8.12"),
                         Arg::string("username").token("USER").optional(),
                         Arg::string("addr").token("ADDR").display("ip:port").optional(),
-                        Arg::string("laddr").token("LADDR").display("ip:port").optional().since("6.2.0"),
+                        Arg::string("laddr")
+                            .token("LADDR")
+                            .display("ip:port")
+                            .optional()
+                            .since("6.2.0"),
                         Arg::oneof("skipme", &[Arg::pure("yes", "YES"), Arg::pure("no", "NO")])
                             .token("SKIPME")
                             .optional(),

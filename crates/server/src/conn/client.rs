@@ -271,8 +271,7 @@ impl ClientInfo {
         let rbp = self.rbp.load(Relaxed).max(obl).min(REPLY_CHUNK);
         let rbs = rbp.next_power_of_two().clamp(MIN_REPLY_BUF, REPLY_CHUNK);
         let multi_mem = self.multi_mem.load(Relaxed);
-        let tot_mem =
-            CLIENT_OVERHEAD + qbuf + qbuf_free + me_v.argv_mem + rbs + omem + multi_mem;
+        let tot_mem = CLIENT_OVERHEAD + qbuf + qbuf_free + me_v.argv_mem + rbs + omem + multi_mem;
         let events = if me.is_none() && pending > 0 { "rw" } else { "r" };
         let cmd = match self.last_cmd.load(Relaxed) {
             0 => "NULL",
@@ -503,5 +502,28 @@ impl Client {
         self.set_no_touch(false);
         self.set_no_evict(false);
         self.info.set_flag(cflags::READONLY, false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_print_as_redis_does() {
+        let v4: SocketAddr = "127.0.0.1:6379".parse().unwrap();
+        let v6: SocketAddr = "[::1]:6380".parse().unwrap();
+        assert_eq!(format_addr(&v4), "127.0.0.1:6379");
+        assert_eq!(format_addr(&v6), "::1:6380");
+    }
+
+    #[test]
+    fn client_types_parse_any_case() {
+        assert_eq!(ClientType::parse(b"SLAVE"), Some(ClientType::Replica));
+        assert_eq!(ClientType::parse(b"replica"), Some(ClientType::Replica));
+        assert_eq!(ClientType::parse(b"Normal"), Some(ClientType::Normal));
+        assert_eq!(ClientType::parse(b"PubSub"), Some(ClientType::Pubsub));
+        assert_eq!(ClientType::parse(b"master"), Some(ClientType::Master));
+        assert_eq!(ClientType::parse(b"monitor"), None);
     }
 }

@@ -554,3 +554,42 @@ fn client_help_lists_subcommands() {
         "-ERR wrong number of arguments for 'client|help' command\r\n"
     );
 }
+
+#[test]
+fn kill_wakes_a_client_stuck_writing_to_a_slow_reader() {
+    use std::io::{Read, Write};
+    on_both(|srv| {
+        let mut admin = srv.raw();
+        let big = "x".repeat(1 << 20);
+        assert_eq!(admin.cmd(&["SET", "big", &big]), b"+OK\r\n");
+        // The victim asks for ~64 MB of replies and reads none of them, so the server ends
+        // up parked on a full socket.
+        let mut victim = std::net::TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+        let mut req = ferrodis_tests::encode(&["CLIENT", "ID"]);
+        for _ in 0..64 {
+            req.extend(ferrodis_tests::encode(&["GET", "big"]));
+        }
+        victim.write_all(&req).unwrap();
+        let mut head = [0u8; 64];
+        let n = victim.read(&mut head).unwrap();
+        let id: String = String::from_utf8_lossy(&head[1..n])
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(admin.cmd(&["CLIENT", "KILL", "ID", &id]), b":1\r\n");
+        // Draining what was already sent must end in EOF long before all 64 MB arrive.
+        victim.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        let mut total = n;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            match victim.read(&mut buf) {
+                Ok(0) => break,
+                Ok(k) => total += k,
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+                Err(e) => panic!("victim not closed after {total} bytes: {e}"),
+            }
+        }
+        assert!(total < 32 << 20, "read {total} bytes: the server kept writing");
+    });
+}

@@ -591,7 +591,6 @@ static CLIENT_SUBS: &[CommandSpec] = &[
         .acl(CONN)
         .since("7.2.0")
         .summary("Records the client library's name or version for this connection.")
-        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .args(&[Arg::oneof(
             "attr",
             &[Arg::string("libname").token("LIB-NAME"), Arg::string("libver").token("LIB-VER")],

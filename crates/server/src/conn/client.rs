@@ -184,13 +184,10 @@ impl ClientInfo {
         self.qbuf_free.store(capacity.saturating_sub(len), Relaxed);
     }
 
-    /// Records the reply bytes being written (`n`), or that the write finished (`0`).
+    /// Records the reply bytes waiting for the socket (`n`), or that the write finished (`0`).
     #[inline]
     pub fn set_pending_output(&self, n: usize) {
         self.omem.store(n, Relaxed);
-        if n > 0 {
-            self.rbp.store(n, Relaxed);
-        }
     }
 
     /// Sets or clears [`cflags`] bits.

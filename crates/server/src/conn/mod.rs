@@ -13,6 +13,7 @@
 
 pub mod client;
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use bytes::{Buf, BytesMut};
@@ -109,11 +110,22 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
         if !out.is_empty() {
             stats.net_out(out.len() as u64);
-            info.set_pending_output(out.len());
-            if stream.write_all(out.as_bytes()).await.is_err() {
-                break 'conn;
+            // Try the write at once; only output that has to wait for the socket is published
+            // as pending (CLIENT LIST omem/events), so a reply already delivered never shows.
+            let bytes = out.as_bytes();
+            info.rbp.store(bytes.len(), Ordering::Relaxed);
+            let done = match stream.try_write(bytes) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
+                Err(_) => break 'conn,
+            };
+            if done < bytes.len() {
+                info.set_pending_output(bytes.len() - done);
+                if stream.write_all(&bytes[done..]).await.is_err() {
+                    break 'conn;
+                }
+                info.set_pending_output(0);
             }
-            info.set_pending_output(0);
             out.clear();
         }
         if client.close_after_reply || info.is_killed() {

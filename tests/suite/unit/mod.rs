@@ -1,1 +1,3 @@
+mod client;
+mod connection;
 mod smoke;

@@ -40,7 +40,12 @@ pub fn execute(
     let now = now_ms();
     client.info.last.store(now, std::sync::atomic::Ordering::Relaxed);
     let reg = registry();
-    let res = match reg.find(&argv) {
+    let found = reg.find(&argv);
+    // Like Redis, the last command is the one looked up, even if the gate then refuses it
+    // (an unknown name shows as NULL); CLIENT LIST shows it as `cmd=`.
+    let last = if let Found::Cmd(e) = found { e.id + 1 } else { 0 };
+    client.info.last_cmd.store(last, std::sync::atomic::Ordering::Relaxed);
+    let res = match found {
         Found::Cmd(e) => gate(srv, client, e, &argv).map(|_| e),
         Found::Unknown => Err(unknown_command(&argv)),
         Found::UnknownSub(c) => Err(CmdError::owned(format!(
@@ -101,7 +106,8 @@ pub fn call(
     let db_index = client.db;
     let locks = srv.keyspace.lock_for(spec, &argv, db_index);
     let mark = out.len();
-    let no_touch = client.no_touch;
+    // CLIENT NO-TOUCH leaves LRU/LFU alone, except for TOUCH, whose whole point is to touch.
+    let no_touch = client.no_touch && spec.name != "touch";
     let mut ctx = Ctx {
         argv,
         out,
@@ -135,7 +141,6 @@ pub fn call(
     drop(ctx);
     let usec = start.elapsed().as_micros() as u64;
     stats.command(entry.id, usec, failed);
-    client.info.last_cmd.store(entry.id + 1, std::sync::atomic::Ordering::Relaxed);
 }
 
 fn trunc(s: &[u8], n: usize) -> String {

@@ -56,6 +56,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             Ok(n) => n,
         };
         stats.net_in(n as u64);
+        info.set_qbuf(rbuf.len(), rbuf.capacity());
         if info.is_killed() {
             break;
         }
@@ -97,7 +98,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             client.close_after_reply = true;
         }
         rbuf.advance(pos);
-        info.qbuf.store(rbuf.len(), Ordering::Relaxed);
+        info.set_qbuf(rbuf.len(), rbuf.capacity());
         if rbuf.len() > settings.client_query_buffer_limit {
             crate::warning!(
                 "Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})",
@@ -109,8 +110,21 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
         if !out.is_empty() {
             stats.net_out(out.len() as u64);
-            if stream.write_all(out.as_bytes()).await.is_err() {
-                break 'conn;
+            // Try the write at once; only output that has to wait for the socket is published
+            // as pending (CLIENT LIST omem/events), so a reply already delivered never shows.
+            let bytes = out.as_bytes();
+            info.rbp.store(bytes.len(), Ordering::Relaxed);
+            let done = match stream.try_write(bytes) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
+                Err(_) => break 'conn,
+            };
+            if done < bytes.len() {
+                info.set_pending_output(bytes.len() - done);
+                if stream.write_all(&bytes[done..]).await.is_err() {
+                    break 'conn;
+                }
+                info.set_pending_output(0);
             }
             out.clear();
         }

@@ -119,10 +119,7 @@ impl<'a> StrOptions<'a> {
             } else if !set && is(a, "PERSIST") && o.expire.is_none() {
                 o.persist = true;
             } else if let Some(kind) = kind.filter(|k| {
-                has_next
-                    && !o.keep_ttl
-                    && !o.persist
-                    && o.expire.is_none_or(|(prev, _)| prev == *k)
+                has_next && !o.keep_ttl && !o.persist && o.expire.is_none_or(|(prev, _)| prev == *k)
             }) {
                 o.expire = Some((kind, ctx.arg(i + 1)));
                 i += 1;
@@ -182,7 +179,12 @@ fn set(ctx: &mut Ctx<'_>) -> CmdResult {
 /// SET's body, shared with SETNX, SETEX and PSETEX. Replies only for GET (the old value);
 /// returns whether the value was stored. An expiry is propagated as `SET key value PXAT ms`
 /// unless it was given as PXAT already.
-fn set_generic(ctx: &mut Ctx<'_>, key: &[u8], val: &[u8], o: &StrOptions<'_>) -> Result<bool, CmdError> {
+fn set_generic(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+    val: &[u8],
+    o: &StrOptions<'_>,
+) -> Result<bool, CmdError> {
     let at = match o.expire {
         Some((kind, arg)) => Some((kind, expire_at(ctx, kind, arg)?)),
         None => None,
@@ -253,14 +255,13 @@ fn getex(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     let db = ctx.db.index;
     match at {
-        Some((kind, ms)) if matches!(kind, ExpireKind::ExAt | ExpireKind::PxAt) && ms <= ctx.db.now => {
+        Some((kind, ms))
+            if matches!(kind, ExpireKind::ExAt | ExpireKind::PxAt) && ms <= ctx.db.now =>
+        {
             // An absolute time already past deletes the key, propagated as a deletion.
             ctx.db.delete(key)?;
-            let del: &[u8] = if ctx.srv.config.settings().lazyfree_lazy_expire {
-                b"UNLINK"
-            } else {
-                b"DEL"
-            };
+            let del: &[u8] =
+                if ctx.srv.config.settings().lazyfree_lazy_expire { b"UNLINK" } else { b"DEL" };
             ctx.db.fx.propagate_as(db, [del, key]);
             ctx.db.dirty(1);
         }
@@ -273,8 +274,7 @@ fn getex(ctx: &mut Ctx<'_>) -> CmdResult {
             ctx.db.dirty(1);
         }
         None if o.persist => {
-            let had_ttl =
-                ctx.db.lookup(key, Lookup::Peek)?.is_some_and(|e| e.expire != NO_EXPIRE);
+            let had_ttl = ctx.db.lookup(key, Lookup::Peek)?.is_some_and(|e| e.expire != NO_EXPIRE);
             if had_ttl {
                 ctx.db.set_expire(key, NO_EXPIRE)?;
                 ctx.db.fx.propagate_as(db, [&b"PERSIST"[..], key]);
@@ -534,9 +534,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>) -> CmdResult {
         None => None,
     };
     let sum = longdouble::add(cur.as_deref().unwrap_or(b"0"), incr).map_err(|e| match e {
-        longdouble::AddError::BadValue | longdouble::AddError::BadIncrement => {
-            CmdError::NotFloat
-        }
+        longdouble::AddError::BadValue | longdouble::AddError::BadIncrement => CmdError::NotFloat,
         longdouble::AddError::NotFinite => {
             CmdError::msg("ERR increment would produce NaN or Infinity")
         }
@@ -908,6 +906,170 @@ pub static COMMANDS: &[CommandSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::resolve_range;
+    use crate::cmd::dispatch;
+    use crate::cmd::registry::registry;
+    use crate::config::Config;
+    use crate::conn::client::Client;
+    use crate::repl::propagate::Record;
+    use crate::server::Server;
+    use crate::stats::WorkerStats;
+    use crate::util::time::now_ms;
+    use resp::parse::OwnedArgv;
+    use resp::ReplyBuf;
+    use std::sync::mpsc::Receiver;
+    use std::sync::Arc;
+
+    /// An in-process server with one client, and the propagation stream.
+    struct Harness {
+        srv: Arc<Server>,
+        client: Client,
+        stats: WorkerStats,
+        rx: Receiver<Record>,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let srv = Server::new(Config::from_directives(&[], None).expect("default config"));
+            let addr = "127.0.0.1:1".parse().expect("addr");
+            let info = srv.clients.register(addr, addr, -1, None);
+            let client = Client::new(info, true);
+            let stats = WorkerStats::new(registry().id_count());
+            let rx = srv.prop.subscribe();
+            Harness { srv, client, stats, rx }
+        }
+
+        /// Runs a command; returns its reply and what it propagated.
+        fn run(&mut self, args: &[&str]) -> (String, Vec<Vec<String>>) {
+            let argv = OwnedArgv::from_slices(args);
+            let mut out = ReplyBuf::new();
+            dispatch::execute(&self.srv, &mut self.client, &mut out, argv.view(), &self.stats);
+            let reply = String::from_utf8_lossy(out.as_bytes()).into_owned();
+            let mut recs = Vec::new();
+            while let Ok(r) = self.rx.try_recv() {
+                let v = r.argv.view();
+                recs.push(v.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect());
+            }
+            (reply, recs)
+        }
+
+        /// What a command propagated, as space-joined strings.
+        fn prop(&mut self, args: &[&str]) -> Vec<String> {
+            self.run(args).1.into_iter().map(|r| r.join(" ")).collect()
+        }
+
+        /// OBJECT ENCODING of `key` in db 0.
+        fn encoding(&self, key: &str) -> &'static str {
+            let ks = &self.srv.keyspace;
+            let shard = ks.dbs[0].shards[ks.shard_of(key.as_bytes())].0.lock();
+            shard.dict.get(key.as_bytes()).map_or("none", |e| e.val.encoding())
+        }
+    }
+
+    /// Parses the ms of a `... PXAT ms` / `PEXPIREAT k ms` record.
+    fn last_ms(rec: &str) -> i64 {
+        rec.rsplit(' ').next().and_then(|s| s.parse().ok()).expect("ms")
+    }
+
+    #[test]
+    fn propagation_rewrites_follow_redis() {
+        let mut h = Harness::new();
+        assert_eq!(h.prop(&["SET", "k", "v"]), ["SET k v"]);
+        let before = now_ms();
+        let p = h.prop(&["SET", "k", "v", "EX", "100"]);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("SET k v PXAT "), "{p:?}");
+        let ms = last_ms(&p[0]);
+        assert!(ms >= before + 100_000 && ms <= now_ms() + 100_000, "{ms}");
+        let p = h.prop(&["SET", "k", "v", "px", "5000", "NX"]);
+        assert!(p.is_empty(), "blocked SET propagates nothing: {p:?}");
+        let p = h.prop(&["SET", "k", "v", "XX", "PX", "5000", "GET"]);
+        assert!(p[0].starts_with("SET k v PXAT "), "{p:?}");
+        assert_eq!(
+            h.prop(&["SET", "k", "v", "EXAT", "32503680000"]),
+            ["SET k v PXAT 32503680000000"]
+        );
+        assert_eq!(
+            h.prop(&["SET", "k", "v", "PXAT", "32503680000000", "GET"]),
+            ["SET k v PXAT 32503680000000 GET"]
+        );
+        assert_eq!(h.prop(&["SET", "k", "v", "GET", "XX", "get"]), ["SET k v XX"]);
+        assert_eq!(h.prop(&["SET", "k", "v", "KEEPTTL", "GET"]), ["SET k v KEEPTTL"]);
+        assert!(h.prop(&["SET", "k", "v", "EX", "0"]).is_empty());
+        for cmd in ["SETEX", "PSETEX"] {
+            let p = h.prop(&[cmd, "k", "100000", "v"]);
+            assert!(p[0].starts_with("SET k v PXAT "), "{cmd}: {p:?}");
+        }
+        assert_eq!(h.prop(&["SETNX", "n", "1"]), ["SETNX n 1"]);
+        assert!(h.prop(&["SETNX", "n", "1"]).is_empty());
+        let p = h.prop(&["GETEX", "k", "EX", "100"]);
+        assert!(p[0].starts_with("PEXPIREAT k "), "{p:?}");
+        let p = h.prop(&["GETEX", "k", "PX", "100"]);
+        assert!(p[0].starts_with("PEXPIREAT k "), "{p:?}");
+        assert_eq!(h.prop(&["GETEX", "k", "EXAT", "32503680000"]), ["PEXPIREAT k 32503680000000"]);
+        assert_eq!(
+            h.prop(&["GETEX", "k", "PXAT", "32503680000000"]),
+            ["GETEX k PXAT 32503680000000"]
+        );
+        assert!(h.prop(&["GETEX", "k"]).is_empty());
+        assert_eq!(h.prop(&["GETEX", "k", "PERSIST"]), ["PERSIST k"]);
+        assert!(h.prop(&["GETEX", "k", "PERSIST"]).is_empty(), "no TTL, nothing to persist");
+        assert_eq!(h.prop(&["GETEX", "k", "EXAT", "1"]), ["DEL k"]);
+        assert_eq!(h.run(&["GET", "k"]).0, "$-1\r\n");
+        h.run(&["SET", "k", "v"]);
+        assert_eq!(h.prop(&["GETDEL", "k"]), ["DEL k"]);
+        assert!(h.prop(&["GETDEL", "k"]).is_empty());
+        assert_eq!(h.prop(&["GETSET", "k", "a"]), ["SET k a"]);
+        assert_eq!(h.prop(&["INCRBYFLOAT", "f", "1.50"]), ["SET f 1.5 KEEPTTL"]);
+        assert_eq!(h.prop(&["INCRBYFLOAT", "f", "0.1"]), ["SET f 1.6 KEEPTTL"]);
+        assert!(h.prop(&["INCRBYFLOAT", "f", "x"]).is_empty());
+        assert_eq!(h.prop(&["INCR", "c"]), ["INCR c"]);
+        assert_eq!(h.prop(&["APPEND", "c", "0"]), ["APPEND c 0"]);
+        assert_eq!(h.prop(&["SETRANGE", "c", "0", "x"]), ["SETRANGE c 0 x"]);
+        assert!(h.prop(&["SETRANGE", "c", "0", ""]).is_empty());
+        assert_eq!(h.prop(&["MSET", "a", "1", "b", "2"]), ["MSET a 1 b 2"]);
+        assert!(h.prop(&["MSETNX", "a", "1", "z", "2"]).is_empty());
+        assert!(h.prop(&["GET", "a"]).is_empty());
+    }
+
+    #[test]
+    fn encodings_match_redis_after_commands() {
+        // Each expectation was checked with OBJECT ENCODING on redis-server 7.0.15.
+        let mut h = Harness::new();
+        let x44 = "x".repeat(44);
+        let x45 = "x".repeat(45);
+        let cases: &[(&[&str], &str, &str)] = &[
+            (&["SET", "a", "123"], "a", "int"),
+            (&["SET", "a", "0123"], "a", "embstr"),
+            (&["SET", "a", &x44], "a", "embstr"),
+            (&["SET", "a", &x45], "a", "raw"),
+            (&["SET", "a", "12345678901234567890"], "a", "embstr"),
+            (&["APPEND", "b", "123"], "b", "int"),
+            (&["APPEND", "b", "4"], "b", "raw"),
+            (&["APPEND", "c", "abc"], "c", "embstr"),
+            (&["SET", "d", "5"], "d", "int"),
+            (&["APPEND", "d", ""], "d", "raw"),
+            (&["SET", "d", "5"], "d", "int"),
+            (&["SETRANGE", "d", "0", ""], "d", "int"),
+            (&["SETRANGE", "d", "0", "6"], "d", "raw"),
+            (&["SETRANGE", "nd", "0", "6"], "nd", "raw"),
+            (&["INCR", "d"], "d", "int"),
+            (&["INCRBYFLOAT", "f", "1"], "f", "embstr"),
+            (&["INCRBYFLOAT", "f", "1.5"], "f", "embstr"),
+            (&["INCRBYFLOAT", "g", "1e30"], "g", "embstr"),
+            (&["GETSET", "h", "77"], "h", "int"),
+            (&["SETEX", "i", "100", "77"], "i", "int"),
+            (&["MSET", "j", "77"], "j", "int"),
+            (&["SETNX", "k", "77"], "k", "int"),
+            (&["SET", "l", "10"], "l", "int"),
+            (&["INCRBYFLOAT", "l", "1"], "l", "embstr"),
+            (&["SET", "m", "100000"], "m", "int"),
+            (&["GETEX", "m", "PERSIST"], "m", "int"),
+        ];
+        for (cmd, key, want) in cases {
+            h.run(cmd);
+            assert_eq!(h.encoding(key), *want, "after {cmd:?}");
+        }
+    }
 
     #[test]
     fn ranges_resolve_like_getrange() {

@@ -94,6 +94,17 @@ fn set_options_and_conflicts() {
             &["SET", "k", "v", "NX", "EX", "0"],
             &["SET", "k", "v", "GET", "EX", "0"],
             &["GET", "k"],
+            // An absolute time already past: stored, then gone at the next access.
+            &["SET", "past", "v", "PXAT", "1"],
+            &["GET", "past"],
+            &["EXISTS", "past"],
+            &["SET", "past", "v", "EXAT", "1", "GET"],
+            &["SET", "past", "w", "EXAT", "1", "NX", "GET"],
+            &["SET", "past", "w", "XX"],
+            &["INCR", "past"],
+            &["SET", "past", "v", "PXAT", "1"],
+            &["APPEND", "past", "x"],
+            &["GET", "past"],
         ],
     );
 }
@@ -660,5 +671,70 @@ fn binary_values() {
     ];
     for c in &cmds {
         p.check(c);
+    }
+}
+
+/// A small deterministic generator for the randomized differential tests.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+#[test]
+fn lcs_random_strings_match() {
+    let mut p = Pair::start(&[]);
+    let mut rng = XorShift(0x5eed_1c5);
+    for round in 0..150 {
+        let alphabet = if round % 2 == 0 { &b"ab"[..] } else { &b"abcd"[..] };
+        let mut gen = |rng: &mut XorShift| -> Vec<u8> {
+            let n = rng.below(24) as usize;
+            (0..n).map(|_| alphabet[rng.below(alphabet.len() as u64) as usize]).collect()
+        };
+        let (a, b) = (gen(&mut rng), gen(&mut rng));
+        p.check(&[&b"MSET"[..], b"x", &a, b"y", &b]);
+        p.check(&["LCS", "x", "y"]);
+        p.check(&["LCS", "x", "y", "IDX", "WITHMATCHLEN"]);
+        let min = (rng.below(4)).to_string();
+        p.check(&["LCS", "x", "y", "IDX", "MINMATCHLEN", &min]);
+    }
+}
+
+#[test]
+fn incrbyfloat_random_values_match() {
+    let mut p = Pair::start(&[]);
+    let mut rng = XorShift(0xf10a7);
+    let mut num = |rng: &mut XorShift| -> String {
+        let sign = if rng.below(3) == 0 { "-" } else { "" };
+        let int_digits = rng.below(21) as usize;
+        let frac_digits = rng.below(19) as usize;
+        let mut s = String::from(sign);
+        for _ in 0..int_digits.max(1) {
+            s.push((b'0' + rng.below(10) as u8) as char);
+        }
+        if frac_digits > 0 {
+            s.push('.');
+            for _ in 0..frac_digits {
+                s.push((b'0' + rng.below(10) as u8) as char);
+            }
+        }
+        if rng.below(5) == 0 {
+            s.push_str(&format!("e{}", rng.below(60) as i64 - 30));
+        }
+        s
+    };
+    for _ in 0..300 {
+        let (a, b) = (num(&mut rng), num(&mut rng));
+        p.check(&["SET", "f", &a]);
+        p.check(&["INCRBYFLOAT", "f", &b]);
+        p.check(&["INCRBYFLOAT", "f", &a]);
     }
 }

@@ -2,11 +2,25 @@
 //!
 //! * `int`: the value is the canonical decimal form of an `i64` of at most 20 characters
 //!   (Redis's `tryObjectEncoding` with `string2l`), stored as the integer itself.
-//! * `embstr`: a string of at most 44 bytes created whole (SET, SETEX, GETSET, ...). Redis
-//!   allocates these with their object header; we keep up to 22 bytes inline and the rest in
-//!   one exact-size box.
-//! * `raw`: longer strings, and any string modified in place (APPEND, SETRANGE), kept in a
-//!   growable buffer so repeated appends are amortised.
+//! * `embstr`: a string of at most 44 bytes created whole. Redis allocates these with their
+//!   object header; we keep up to 22 bytes inline and the rest in one exact-size box.
+//! * `raw`: longer strings, and any string modified in place, kept in a growable buffer so
+//!   repeated appends are amortised.
+//!
+//! Which command leaves which encoding (checked against redis-server with OBJECT ENCODING;
+//! `commands/string.rs` has a test replaying these):
+//!
+//! * SET, SETNX, SETEX, PSETEX, GETSET, MSET, MSETNX, and APPEND on a missing key store the
+//!   value as given through [`StrValue::from_bytes`]: `int` if it is a canonical integer,
+//!   else `embstr` up to 44 bytes, else `raw`.
+//! * APPEND on an existing key always leaves `raw` (even when appending nothing); SETRANGE
+//!   writing at least one byte leaves `raw`, also when it creates the key (a zero-filled
+//!   buffer); SETRANGE with an empty value changes nothing, encoding included.
+//! * INCR, DECR, INCRBY, DECRBY always leave `int`.
+//! * INCRBYFLOAT stores its formatted result without trying `int`
+//!   ([`StrValue::from_bytes_no_int`]): `embstr` (or `raw` beyond 44 bytes), so `INCRBYFLOAT k
+//!   1` leaves the text `1` as `embstr`.
+//! * GETEX, GET, GETRANGE and the other readers never change the encoding.
 
 use collections::SmallBytes;
 

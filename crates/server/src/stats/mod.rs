@@ -183,6 +183,8 @@ pub struct Stats {
     pub start_unix: i64,
     /// Unix seconds of the last successful save (LASTSAVE, `rdb_last_save_time`).
     pub last_save: AtomicI64,
+    /// Highest `used_memory` seen (INFO `used_memory_peak`).
+    pub mem_peak: AtomicU64,
     pub expired_stale_perc: Mutex<f64>,
     pub expire_cycle_time_cap: AtomicU64,
     pub expire_cycle_cpu_ms: AtomicU64,
@@ -198,6 +200,7 @@ impl Stats {
             inst: Mutex::new(Instant3::default()),
             start_unix,
             last_save: AtomicI64::new(start_unix),
+            mem_peak: AtomicU64::new(0),
             expired_stale_perc: Mutex::new(0.0),
             expire_cycle_time_cap: AtomicU64::new(0),
             expire_cycle_cpu_ms: AtomicU64::new(0),

@@ -1,1 +1,5 @@
 mod smoke;
+mod admin;
+mod command;
+mod debug;
+mod info;

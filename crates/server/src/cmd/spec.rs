@@ -452,6 +452,10 @@ pub struct CommandSpec {
     pub doc_flags: u8,
     /// `(key spec index, text)`: the `notes` COMMAND INFO shows for a key spec.
     pub key_notes: &'static [(usize, &'static str)],
+    /// For key specs flagged `variable_flags`: the actual flags of key spec `index` for these
+    /// arguments (SET with GET reads the old value: RW|ACCESS|UPDATE; without: OW|UPDATE).
+    /// Read by COMMAND GETKEYSANDFLAGS (and ACL key checks later).
+    pub key_flags: Option<fn(&resp::parse::Argv<'_>, usize) -> u32>,
     /// None for a container (CONFIG, CLIENT, ...), whose subcommands are dispatched instead.
     pub handler: Option<Handler>,
     pub subcommands: &'static [CommandSpec],
@@ -477,6 +481,7 @@ impl CommandSpec {
             scope: Scope::None,
             doc_flags: 0,
             key_notes: &[],
+            key_flags: None,
             handler: Some(handler),
             subcommands: &[],
         }
@@ -505,6 +510,7 @@ impl CommandSpec {
             scope: Scope::None,
             doc_flags: 0,
             key_notes: &[],
+            key_flags: None,
             handler: None,
             subcommands,
         }
@@ -565,6 +571,11 @@ impl CommandSpec {
     /// Marks a system command (COMMAND DOCS `doc_flags: syscmd`).
     pub const fn syscmd(mut self) -> Self {
         self.doc_flags |= docflags::SYSCMD;
+        self
+    }
+    /// Computes the flags of `variable_flags` key specs from the arguments.
+    pub const fn key_flags(mut self, f: fn(&resp::parse::Argv<'_>, usize) -> u32) -> Self {
+        self.key_flags = Some(f);
         self
     }
     /// Notes shown with key specs in COMMAND INFO, as `(key spec index, text)`.

@@ -144,7 +144,7 @@ fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 const FLUSH_ARGS: &[Arg] = &[Arg::oneof(
-    "flush-type",
+    "async",
     &[Arg::pure("async", "ASYNC").since("4.0.0"), Arg::pure("sync", "SYNC").since("6.2.0")],
 )
 .optional()];
@@ -202,7 +202,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         .history(&[("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers.")])
         .summary("Stops the server, optionally saving the dataset first.")
         .args(&[
-            Arg::oneof("save-selector", &[Arg::pure("nosave", "NOSAVE"), Arg::pure("save", "SAVE")])
+            Arg::oneof("nosave_save", &[Arg::pure("nosave", "NOSAVE"), Arg::pure("save", "SAVE")])
                 .optional(),
             Arg::pure("now", "NOW").since("7.0.0").optional(),
             Arg::pure("force", "FORCE").since("7.0.0").optional(),

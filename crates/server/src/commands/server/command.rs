@@ -287,7 +287,7 @@ fn command_info(ctx: &mut Ctx<'_>) -> CmdResult {
     for i in 2..ctx.argc() {
         match reg.by_full_name(ctx.arg(i)) {
             Some(e) => reply_info(ctx.out, e),
-            None => ctx.out.null_array(),
+            None => ctx.out.null(),
         }
     }
     Ok(())
@@ -358,7 +358,8 @@ fn command_list(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 /// The key arguments of the command in `argv[2..]`, with the spec each came from.
-fn getkeys_common(ctx: &Ctx<'_>) -> Result<(&'static CommandSpec, Vec<(usize, usize)>), CmdError> {
+/// For each key: its argument index and its access flags.
+fn getkeys_common(ctx: &Ctx<'_>) -> Result<Vec<(usize, u32)>, CmdError> {
     let owned = OwnedArgv::from_slices((2..ctx.argc()).map(|i| ctx.arg(i)));
     let inner = owned.view();
     let entry = match registry().find(&inner) {
@@ -373,16 +374,24 @@ fn getkeys_common(ctx: &Ctx<'_>) -> Result<(&'static CommandSpec, Vec<(usize, us
         return Err(CmdError::msg("ERR Invalid number of arguments specified for command"));
     }
     let mut keys = Vec::new();
-    for_each_key(spec, &inner, |i, si| keys.push((i + 2, si)));
+    for_each_key(spec, &inner, |i, si| {
+        let mut fl = spec.keys[si].flags;
+        if fl & kflags::VARIABLE_FLAGS != 0 {
+            if let Some(hook) = spec.key_flags {
+                fl = hook(&inner, si);
+            }
+        }
+        keys.push((i + 2, fl))
+    });
     if keys.is_empty() && !spec.has(f::NO_MANDATORY_KEYS) {
         return Err(CmdError::msg("ERR Invalid arguments specified for command"));
     }
-    Ok((spec, keys))
+    Ok(keys)
 }
 
 /// COMMAND GETKEYS command [arg ...]
 fn command_getkeys(ctx: &mut Ctx<'_>) -> CmdResult {
-    let (_, keys) = getkeys_common(ctx)?;
+    let keys = getkeys_common(ctx)?;
     ctx.out.array(keys.len());
     for (i, _) in keys {
         ctx.out.bulk(ctx.arg(i));
@@ -392,12 +401,11 @@ fn command_getkeys(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// COMMAND GETKEYSANDFLAGS command [arg ...]
 fn command_getkeysandflags(ctx: &mut Ctx<'_>) -> CmdResult {
-    let (spec, keys) = getkeys_common(ctx)?;
+    let keys = getkeys_common(ctx)?;
     ctx.out.array(keys.len());
-    for (i, si) in keys {
+    for (i, fl) in keys {
         ctx.out.array(2);
         ctx.out.bulk(ctx.arg(i));
-        let fl = spec.keys[si].flags;
         let names: Vec<&str> =
             kflags::NAMES.iter().filter(|(b, _)| fl & b != 0).map(|(_, n)| *n).collect();
         ctx.out.set(names.len());
@@ -498,7 +506,7 @@ static COMMAND_SUBS: &[CommandSpec] = &[
         .flags(CMD_FLAGS)
         .acl(acl::CONNECTION)
         .since("7.0.0")
-        .complexity("O(N) where N is the total number of commands")
+        .complexity("O(N) where N is the total number of Redis commands")
         .tips(ORDER_TIP)
         .summary("Lists command names, optionally filtered by module, ACL category or pattern.")
         .args(&[Arg::oneof(
@@ -518,7 +526,7 @@ pub static COMMANDS: &[CommandSpec] = &[CommandSpec::new("command", -1, Group::S
     .flags(CMD_FLAGS)
     .acl(acl::CONNECTION)
     .since("2.8.13")
-    .complexity("O(N) where N is the total number of commands")
+    .complexity("O(N) where N is the total number of Redis commands")
     .tips(ORDER_TIP)
     .summary("Describes every command of the server.")
     .subcommands(COMMAND_SUBS)];

@@ -367,11 +367,10 @@ fn digest_value(ctx: &mut Ctx<'_>) -> CmdResult {
 fn populate(ctx: &mut Ctx<'_>) -> CmdResult {
     const POSITIVE: &str = "ERR value is out of range, must be positive";
     let positive = |a: &[u8]| -> Result<i64, CmdError> {
-        let n = resp::parse::parse_i64(a).ok_or(CmdError::NotInteger)?;
-        if n < 0 {
-            return Err(CmdError::msg(POSITIVE));
+        match resp::parse::parse_i64(a) {
+            Some(n) if n >= 0 => Ok(n),
+            _ => Err(CmdError::msg(POSITIVE)),
         }
-        Ok(n)
     };
     let count = positive(ctx.arg(2))?;
     let prefix: &[u8] = if ctx.argc() >= 4 { ctx.arg(3) } else { b"key" };

@@ -29,12 +29,6 @@ impl V {
             _ => panic!("not an array: {self:?}"),
         }
     }
-    pub fn get(&self, key: &str) -> Option<&V> {
-        match self {
-            V::Map(m) => m.iter().find(|(k, _)| matches!(k, V::Str(s) if s == key)).map(|(_, v)| v),
-            _ => None,
-        }
-    }
 }
 
 fn line(b: &[u8], pos: &mut usize) -> String {
@@ -161,6 +155,7 @@ fn command_info_matches_reference_for_every_implemented_command() {
                 // Compare subcommands one by one, field by field.
                 for (os, ts) in o[9].arr().iter().zip(t[9].arr()) {
                     let sub = os.arr()[0].s().to_string();
+                    #[allow(clippy::needless_range_loop)]
                     for j in 0..9 {
                         if os.arr()[j] != ts.arr()[j] && !documented_difference(&sub, j) {
                             failures.push(format!(
@@ -172,9 +167,14 @@ fn command_info_matches_reference_for_every_implemented_command() {
                         }
                     }
                 }
-                assert_eq!(o[9].arr().len(), t[9].arr().len(), "{name}: subcommand unknown to the reference");
+                assert_eq!(
+                    o[9].arr().len(),
+                    t[9].arr().len(),
+                    "{name}: subcommand unknown to the reference"
+                );
             } else if o[i] != t[i] && !documented_difference(name, i) {
-                failures.push(format!("{name} {}: ours {:?} reference {:?}", labels[i], o[i], t[i]));
+                failures
+                    .push(format!("{name} {}: ours {:?} reference {:?}", labels[i], o[i], t[i]));
             }
         }
     }
@@ -187,8 +187,20 @@ fn command_docs_structure_matches_reference_for_server_commands() {
     hello3(&mut p.a);
     hello3(&mut p.b);
     for name in [
-        "info", "dbsize", "flushdb", "flushall", "swapdb", "time", "lastsave", "shutdown", "debug",
-        "command|info", "command|docs", "command|list", "command|count", "command|help",
+        "info",
+        "dbsize",
+        "flushdb",
+        "flushall",
+        "swapdb",
+        "time",
+        "lastsave",
+        "shutdown",
+        "debug",
+        "command|info",
+        "command|docs",
+        "command|list",
+        "command|count",
+        "command|help",
     ] {
         let strip = |v: V| -> V {
             let V::Map(m) = v else { panic!("{name}: not a map") };
@@ -240,7 +252,10 @@ fn command_getkeys_follows_redis_7_2() {
     let srv = TestServer::start();
     let mut c = srv.raw();
     // 7.2: arity -3, so commands without keys get their own error.
-    assert_eq!(c.cmd_str(&["COMMAND", "GETKEYS", "ping"]), "-ERR The command has no key arguments\r\n");
+    assert_eq!(
+        c.cmd_str(&["COMMAND", "GETKEYS", "ping"]),
+        "-ERR The command has no key arguments\r\n"
+    );
     assert_eq!(
         c.cmd_str(&["COMMAND", "GETKEYS", "get"]),
         "-ERR Invalid number of arguments specified for command\r\n"
@@ -261,10 +276,13 @@ fn command_count_list_and_filters() {
     assert_eq!(count, V::Int(all.arr().len() as i64));
     let list = parse(&c.cmd(&["COMMAND", "LIST"]));
     let top = list.arr().iter().filter(|n| !n.s().contains('|')).count();
-    assert_eq!(top as i64, match count {
-        V::Int(n) => n,
-        _ => unreachable!(),
-    });
+    assert_eq!(
+        top as i64,
+        match count {
+            V::Int(n) => n,
+            _ => unreachable!(),
+        }
+    );
     assert!(list.arr().contains(&V::Str("config|get".into())));
     let pat = parse(&c.cmd(&["COMMAND", "LIST", "FILTERBY", "PATTERN", "config*"]));
     assert!(pat.arr().iter().all(|n| n.s().starts_with("config")));
@@ -273,7 +291,10 @@ fn command_count_list_and_filters() {
     assert!(cat.arr().contains(&V::Str("dbsize".into())));
     assert!(!cat.arr().contains(&V::Str("ping".into())));
     let help = c.cmd_str(&["COMMAND", "HELP"]);
-    assert!(help.starts_with("*") && help.contains("+GETKEYSANDFLAGS <full-command>\r\n"), "{help}");
+    assert!(
+        help.starts_with("*") && help.contains("+GETKEYSANDFLAGS <full-command>\r\n"),
+        "{help}"
+    );
     // Every entry of COMMAND INFO with no names is a 10-element array.
     let info = parse(&c.cmd(&["COMMAND", "INFO"]));
     assert_eq!(info.arr().len(), all.arr().len());

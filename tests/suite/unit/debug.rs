@@ -52,7 +52,8 @@ fn digest_matches_reference() {
     p.check(&["DEBUG", "DIGEST"]);
     p.check(&["DEBUG", "DIGEST-VALUE", "nokey"]);
     p.check(&["DEBUG", "DIGEST-VALUE"]);
-    for (k, v) in [("a", "v"), ("n", "123"), ("big", "-9223372036854775808"), ("s", "hello world")] {
+    for (k, v) in [("a", "v"), ("n", "123"), ("big", "-9223372036854775808"), ("s", "hello world")]
+    {
         p.check(&["SET", k, v]);
     }
     let long = "x".repeat(100);
@@ -75,7 +76,9 @@ fn object_fields(line: &str) -> String {
     assert!(line.starts_with("+Value at:0x"), "{line}");
     line.split(' ')
         .filter(|f| {
-            f.starts_with("refcount:") || f.starts_with("encoding:") || f.starts_with("serializedlength:")
+            f.starts_with("refcount:")
+                || f.starts_with("encoding:")
+                || f.starts_with("serializedlength:")
         })
         .collect::<Vec<_>>()
         .join(" ")

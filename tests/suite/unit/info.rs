@@ -54,7 +54,9 @@ fn sections_and_their_order_match_reference() {
 fn format_is_redis_s() {
     let mut p = Pair::start(&[]);
     // Deterministic sections are byte-identical, in RESP2 (bulk) and RESP3 (verbatim txt).
-    for args in [&["nosuch"][..], &["cluster"], &["modules"], &["keyspace"], &["cluster", "modules"]] {
+    for args in
+        [&["nosuch"][..], &["cluster"], &["modules"], &["keyspace"], &["cluster", "modules"]]
+    {
         let mut cmd = vec!["INFO"];
         cmd.extend_from_slice(args);
         p.check(&cmd);
@@ -82,11 +84,23 @@ fn every_reference_field_exists() {
     p.check(&["SET", "k", "v"]);
     p.check(&["GET", "k"]);
     p.check(&["GET", "nokey"]);
-    for section in ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace"] {
+    for section in [
+        "server",
+        "clients",
+        "memory",
+        "persistence",
+        "stats",
+        "replication",
+        "cpu",
+        "cluster",
+        "keyspace",
+    ] {
         let ours = field_names(&info(&mut p.a, &[section]));
         let theirs = field_names(&info(&mut p.b, &[section]));
-        let missing: Vec<&String> =
-            theirs.iter().filter(|f| !ours.contains(f) && !MISSING_OK.contains(&f.as_str())).collect();
+        let missing: Vec<&String> = theirs
+            .iter()
+            .filter(|f| !ours.contains(f) && !MISSING_OK.contains(&f.as_str()))
+            .collect();
         assert!(missing.is_empty(), "INFO {section}: fields missing: {missing:?}");
     }
 }
@@ -154,7 +168,6 @@ fn values_are_real() {
     let cpu = info(&mut c, &["cpu"]);
     let user = field(&cpu, "used_cpu_user");
     assert_eq!(user.split('.').nth(1).map(|d| d.len()), Some(6), "{user}");
-
 }
 
 #[test]

@@ -1,5 +1,5 @@
-mod smoke;
 mod admin;
 mod command;
 mod debug;
 mod info;
+mod smoke;

@@ -86,8 +86,8 @@ fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
 fn time(ctx: &mut Ctx<'_>) -> CmdResult {
     let us = crate::util::time::now_us();
     ctx.out.array(2);
-    ctx.out.bulk_int(us.div_euclid(1_000_000) as i64);
-    ctx.out.bulk_int(us.rem_euclid(1_000_000) as i64);
+    ctx.out.bulk_int(us.div_euclid(1_000_000));
+    ctx.out.bulk_int(us.rem_euclid(1_000_000));
     Ok(())
 }
 
@@ -149,8 +149,10 @@ const FLUSH_ARGS: &[Arg] = &[Arg::oneof(
 )
 .optional()];
 
-const FLUSH_HISTORY: &[(&str, &str)] =
-    &[("4.0.0", "Added the `ASYNC` flushing mode modifier."), ("6.2.0", "Added the `SYNC` flushing mode modifier.")];
+const FLUSH_HISTORY: &[(&str, &str)] = &[
+    ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
+    ("6.2.0", "Added the `SYNC` flushing mode modifier."),
+];
 
 /// Server administration commands.
 pub static COMMANDS: &[CommandSpec] = &[

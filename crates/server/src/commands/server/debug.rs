@@ -58,7 +58,8 @@ fn sha1(data: &[u8]) -> [u8; 20] {
                 40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
                 _ => (b ^ c ^ d, 0xCA62C1D6),
             };
-            let t = a.rotate_left(5).wrapping_add(fv).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            let t =
+                a.rotate_left(5).wrapping_add(fv).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
             e = d;
             d = c;
             c = b.rotate_left(30);
@@ -249,6 +250,8 @@ fn protocol(ctx: &mut Ctx<'_>, name: &[u8]) -> CmdResult {
     match t.as_str() {
         "string" => out.bulk(b"Hello World"),
         "integer" => out.int(12345),
+        // The sample value Redis uses (a rough pi, not the constant).
+        #[allow(clippy::approx_constant)]
         "double" => out.double(3.141),
         "bignum" => out.big_number("1234567999999999999999999999999999999"),
         "null" => out.null(),
@@ -406,8 +409,10 @@ fn stringmatch_test() {
     for _ in 0..100_000 {
         let plen = (next() % 32) as usize;
         let slen = (next() % 32) as usize;
-        let p: Vec<u8> = (0..plen).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
-        let s: Vec<u8> = (0..slen).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+        let p: Vec<u8> =
+            (0..plen).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+        let s: Vec<u8> =
+            (0..slen).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
         let _ = crate::util::glob::matches(&p, &s, next() % 2 == 0);
     }
 }
@@ -452,7 +457,8 @@ fn debug(ctx: &mut Ctx<'_>) -> CmdResult {
                 "ERR argument must be a memory value bigger than 1 and smaller than 4gb",
             ));
         };
-        QUICKLIST_PACKED_THRESHOLD.store(if v == 0 { 1 << 30 } else { v as u64 }, Ordering::Relaxed);
+        QUICKLIST_PACKED_THRESHOLD
+            .store(if v == 0 { 1 << 30 } else { v as u64 }, Ordering::Relaxed);
         ctx.out.ok();
     } else if is(sub, "LISTPACK") && argc == 3 {
         let e = ctx.db.lookup(ctx.arg(2), Lookup::Peek)?.ok_or(CmdError::msg(NO_SUCH_KEY))?;

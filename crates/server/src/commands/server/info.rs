@@ -183,10 +183,7 @@ fn memory(t: &mut Text, srv: &Server) {
     t.f("used_memory_dataset", dataset);
     t.f(
         "used_memory_dataset_perc",
-        format!(
-            "{:.2}%",
-            dataset as f64 * 100.0 / (used.saturating_sub(startup)).max(1) as f64
-        ),
+        format!("{:.2}%", dataset as f64 * 100.0 / (used.saturating_sub(startup)).max(1) as f64),
     );
     t.f("allocator_allocated", m.allocated);
     t.f("allocator_active", m.active);
@@ -232,13 +229,9 @@ fn memory(t: &mut Text, srv: &Server) {
 
 fn persistence(t: &mut Text, srv: &Server) {
     t.header("Persistence");
-    for k in [
-        "loading",
-        "async_loading",
-        "current_cow_peak",
-        "current_cow_size",
-        "current_cow_size_age",
-    ] {
+    for k in
+        ["loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"]
+    {
         t.f(k, 0);
     }
     t.f("current_fork_perc", "0.00");
@@ -376,7 +369,9 @@ fn cpu(t: &mut Text) {
 
 fn commandstats(t: &mut Text, srv: &Server) {
     t.header("Commandstats");
-    let mut rows: Vec<(&str, (u64, u64, u64, u64))> = registry()
+    // (name, (calls, usec, rejected, failed))
+    type Row<'a> = (&'a str, (u64, u64, u64, u64));
+    let mut rows: Vec<Row<'_>> = registry()
         .all_with_subs()
         .filter(|e| e.spec.handler.is_some())
         .map(|e| (e.full_name.as_str(), srv.stats.cmd(e.id)))

@@ -238,3 +238,47 @@ pub fn full_name(spec: &CommandSpec, argv: &Argv<'_>) -> String {
         _ => spec.name.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::spec::{kflags as k, Group, KeySpec};
+    use crate::cmd::{CmdResult, Ctx};
+
+    fn nop(_: &mut Ctx<'_>) -> CmdResult {
+        Ok(())
+    }
+
+    fn spec(keys: &'static [KeySpec]) -> CommandSpec {
+        CommandSpec::new("x", -2, Group::Generic, nop).keys(keys)
+    }
+
+    const MSET: &[KeySpec] = &[KeySpec::range(k::OW, 1, -1, 2)];
+    const LMOVE: &[KeySpec] = &[KeySpec::single(k::RW, 1), KeySpec::single(k::RW, 2)];
+    const BITOP: &[KeySpec] = &[KeySpec::single(k::OW, 2), KeySpec::range(k::RO, 3, -1, 1)];
+    const SORT: &[KeySpec] =
+        &[KeySpec::single(k::RO, 1), KeySpec::keyword(k::OW, "STORE", 1, 0, 1, 0)];
+    const EVAL: &[KeySpec] = &[KeySpec::keynum(k::RW, 2, 0, 1, 1)];
+
+    #[test]
+    fn legacy_range_and_movable_keys() {
+        // MSET: one range spec, taken as is.
+        let s = spec(MSET);
+        assert_eq!(legacy_range(&s), (1, -1, 2));
+        assert_eq!(derived_flags(&s) & flags::MOVABLE_KEYS, 0);
+        // LMOVE: two adjacent single keys merge.
+        assert_eq!(legacy_range(&spec(LMOVE)), (1, 2, 1));
+        // BITOP: destination, then every remaining argument.
+        assert_eq!(legacy_range(&spec(BITOP)), (2, -1, 1));
+        // SORT ... STORE: the keyword spec is skipped and makes the keys movable.
+        let s = spec(SORT);
+        assert_eq!(legacy_range(&s), (1, 1, 1));
+        assert_ne!(derived_flags(&s) & flags::MOVABLE_KEYS, 0);
+        // EVAL: key count only.
+        let s = spec(EVAL);
+        assert_eq!(legacy_range(&s), (0, 0, 0));
+        assert_ne!(derived_flags(&s) & flags::MOVABLE_KEYS, 0);
+        // No keys.
+        assert_eq!(legacy_range(&spec(&[])), (0, 0, 0));
+    }
+}

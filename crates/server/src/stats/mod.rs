@@ -288,5 +288,7 @@ impl Stats {
         }
         self.expire_cycle_time_cap.store(0, Relaxed);
         self.expire_cycle_cpu_ms.store(0, Relaxed);
+        self.mem_peak.store(0, Relaxed);
+        *self.inst.lock() = Instant3::default();
     }
 }

@@ -127,8 +127,8 @@ fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
     if abort {
         return Err(CmdError::msg("ERR No shutdown in progress."));
     }
-    notice!("User requested shutdown...");
     if save {
+        notice!("User requested shutdown...");
         warning!("Error trying to save the DB: this ferrodis release has no persistence.");
         if !force {
             warning!("Errors trying to shut down the server. Check the logs for more information.");

@@ -1,4 +1,8 @@
+mod admin;
 mod client;
+mod command;
 mod connection;
+mod debug;
+mod info;
 mod smoke;
 mod string;

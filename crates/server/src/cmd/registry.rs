@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use resp::parse::Argv;
 
-use super::spec::{acl, flags, CommandSpec};
+use super::spec::{acl, flags, BeginSearch, CommandSpec, FindKeys};
 
 /// A registered command or subcommand.
 pub struct Entry {
@@ -21,6 +21,11 @@ pub struct Entry {
     /// `name` or `container|sub`.
     pub full_name: String,
     pub subs: Vec<Entry>,
+    /// Flags including the derived `movablekeys`.
+    pub flags: u64,
+    /// Legacy `(first key, last key, step)` derived from the key specs, as COMMAND INFO
+    /// reports them (0, 0, 0 for none).
+    pub legacy: (i32, i32, i32),
 }
 
 /// All commands.
@@ -64,6 +69,54 @@ fn implicit_acl(spec: &CommandSpec) -> u64 {
     a
 }
 
+/// A command has movable keys when some key spec does not sit at a fixed index with a range
+/// after it (a keyword search, a key count).
+fn derived_flags(spec: &CommandSpec) -> u64 {
+    let movable = spec.keys.iter().any(|k| {
+        !matches!(k.begin, BeginSearch::Index(_)) || !matches!(k.find, FindKeys::Range { .. })
+    });
+    if movable {
+        spec.flags | flags::MOVABLE_KEYS
+    } else {
+        spec.flags
+    }
+}
+
+/// The pre-7.0 `(first, last, step)` triple: one index+range spec is taken as is; several are
+/// merged when they are contiguous with step 1; anything else gives (0, 0, 0).
+fn legacy_range(spec: &CommandSpec) -> (i32, i32, i32) {
+    let absolute = |pos: i32, last: i32| if last < 0 { last } else { pos + last };
+    let index_range = |k: &super::spec::KeySpec| match (k.begin, k.find) {
+        (BeginSearch::Index(pos), FindKeys::Range { lastkey, step, .. }) => {
+            Some((pos, lastkey, step))
+        }
+        _ => None,
+    };
+    if spec.keys.len() == 1 {
+        return match index_range(&spec.keys[0]) {
+            Some((pos, last, step)) => (pos, absolute(pos, last), step),
+            None => (0, 0, 0),
+        };
+    }
+    let (mut first, mut last, mut prev_last) = (i32::MAX, 0, 0);
+    for k in spec.keys {
+        let Some((pos, l, step)) = index_range(k) else { continue };
+        if step != 1 || (prev_last != 0 && prev_last != pos - 1) {
+            return (0, 0, 0);
+        }
+        first = first.min(pos);
+        let abs = absolute(pos, l);
+        // A negative last (to the end) beats any fixed position.
+        last = if abs < 0 || last < 0 { abs.min(last) } else { abs.max(last) };
+        prev_last = abs;
+    }
+    if first == i32::MAX {
+        (0, 0, 0)
+    } else {
+        (first, last, 1)
+    }
+}
+
 impl Registry {
     fn build() -> Registry {
         let mut map = HashMap::with_hasher(foldhash::fast::RandomState::default());
@@ -80,6 +133,8 @@ impl Registry {
                         acl: implicit_acl(sub),
                         full_name: format!("{}|{}", spec.name, sub.name),
                         subs: Vec::new(),
+                        flags: derived_flags(sub),
+                        legacy: legacy_range(sub),
                     });
                     next += 1;
                 }
@@ -89,6 +144,8 @@ impl Registry {
                     acl: implicit_acl(spec),
                     full_name: spec.name.to_string(),
                     subs,
+                    flags: derived_flags(spec),
+                    legacy: legacy_range(spec),
                 };
                 map.insert(spec.name.as_bytes().to_vec(), e);
             }
@@ -132,6 +189,35 @@ impl Registry {
         self.map.values()
     }
 
+    /// Every top-level entry, sorted by name (COMMAND, COMMAND INFO and DOCS without names).
+    pub fn sorted(&self) -> Vec<&Entry> {
+        let mut v: Vec<&Entry> = self.map.values().collect();
+        v.sort_by(|a, b| a.spec.name.cmp(b.spec.name));
+        v
+    }
+
+    /// Number of top-level commands (COMMAND COUNT).
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when no command is registered.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Finds a command by its full name (`get`, `config|get`), case-insensitively.
+    pub fn by_full_name(&self, name: &[u8]) -> Option<&Entry> {
+        match name.iter().position(|&c| c == b'|') {
+            None => self.get(name),
+            Some(i) => {
+                let top = self.get(&name[..i])?;
+                let sub = &name[i + 1..];
+                top.subs.iter().find(|s| s.spec.name.as_bytes().eq_ignore_ascii_case(sub))
+            }
+        }
+    }
+
     /// Every entry, subcommands included, with its id.
     pub fn all_with_subs(&self) -> impl Iterator<Item = &Entry> + '_ {
         self.map.values().flat_map(|e| std::iter::once(e).chain(e.subs.iter()))
@@ -150,5 +236,49 @@ pub fn full_name(spec: &CommandSpec, argv: &Argv<'_>) -> String {
     match top {
         Some(e) if !std::ptr::eq(e.spec, spec) => format!("{}|{}", e.spec.name, spec.name),
         _ => spec.name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::spec::{kflags as k, Group, KeySpec};
+    use crate::cmd::{CmdResult, Ctx};
+
+    fn nop(_: &mut Ctx<'_>) -> CmdResult {
+        Ok(())
+    }
+
+    fn spec(keys: &'static [KeySpec]) -> CommandSpec {
+        CommandSpec::new("x", -2, Group::Generic, nop).keys(keys)
+    }
+
+    const MSET: &[KeySpec] = &[KeySpec::range(k::OW, 1, -1, 2)];
+    const LMOVE: &[KeySpec] = &[KeySpec::single(k::RW, 1), KeySpec::single(k::RW, 2)];
+    const BITOP: &[KeySpec] = &[KeySpec::single(k::OW, 2), KeySpec::range(k::RO, 3, -1, 1)];
+    const SORT: &[KeySpec] =
+        &[KeySpec::single(k::RO, 1), KeySpec::keyword(k::OW, "STORE", 1, 0, 1, 0)];
+    const EVAL: &[KeySpec] = &[KeySpec::keynum(k::RW, 2, 0, 1, 1)];
+
+    #[test]
+    fn legacy_range_and_movable_keys() {
+        // MSET: one range spec, taken as is.
+        let s = spec(MSET);
+        assert_eq!(legacy_range(&s), (1, -1, 2));
+        assert_eq!(derived_flags(&s) & flags::MOVABLE_KEYS, 0);
+        // LMOVE: two adjacent single keys merge.
+        assert_eq!(legacy_range(&spec(LMOVE)), (1, 2, 1));
+        // BITOP: destination, then every remaining argument.
+        assert_eq!(legacy_range(&spec(BITOP)), (2, -1, 1));
+        // SORT ... STORE: the keyword spec is skipped and makes the keys movable.
+        let s = spec(SORT);
+        assert_eq!(legacy_range(&s), (1, 1, 1));
+        assert_ne!(derived_flags(&s) & flags::MOVABLE_KEYS, 0);
+        // EVAL: key count only.
+        let s = spec(EVAL);
+        assert_eq!(legacy_range(&s), (0, 0, 0));
+        assert_ne!(derived_flags(&s) & flags::MOVABLE_KEYS, 0);
+        // No keys.
+        assert_eq!(legacy_range(&spec(&[])), (0, 0, 0));
     }
 }

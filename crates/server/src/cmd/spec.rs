@@ -187,6 +187,41 @@ impl KeySpec {
     pub const fn single(flags: u32, index: i32) -> Self {
         Self::range(flags, index, 0, 1)
     }
+
+    /// Keys after `keyword` (searched from `startfrom`; negative: backwards from the end),
+    /// then a range as in [`range`](Self::range) with a `limit` (0 or 1: no limit; n > 1:
+    /// only the first 1/n of the remaining arguments, as XREAD's STREAMS).
+    pub const fn keyword(
+        flags: u32,
+        keyword: &'static str,
+        startfrom: i32,
+        lastkey: i32,
+        step: i32,
+        limit: i32,
+    ) -> Self {
+        KeySpec {
+            flags,
+            begin: BeginSearch::Keyword { keyword, startfrom },
+            find: FindKeys::Range { lastkey, step, limit },
+        }
+    }
+
+    /// A key count at `index + keynumidx`, keys from `index + firstkey` every `step` (EVAL,
+    /// ZUNIONSTORE).
+    pub const fn keynum(flags: u32, index: i32, keynumidx: i32, firstkey: i32, step: i32) -> Self {
+        KeySpec {
+            flags,
+            begin: BeginSearch::Index(index),
+            find: FindKeys::Keynum { keynumidx, firstkey, step },
+        }
+    }
+}
+
+/// Documentation flags (COMMAND DOCS `doc_flags`; `deprecated` comes from
+/// [`CommandSpec::deprecated`]).
+pub mod docflags {
+    /// A system command, not meant for applications (DEBUG, PSYNC, REPLCONF, ...).
+    pub const SYSCMD: u8 = 1;
 }
 
 /// Command groups, as COMMAND DOCS names them.
@@ -413,6 +448,14 @@ pub struct CommandSpec {
     pub history: &'static [(&'static str, &'static str)],
     pub deprecated: Option<(&'static str, &'static str)>,
     pub scope: Scope,
+    /// [`docflags`] bits.
+    pub doc_flags: u8,
+    /// `(key spec index, text)`: the `notes` COMMAND INFO shows for a key spec.
+    pub key_notes: &'static [(usize, &'static str)],
+    /// For key specs flagged `variable_flags`: the actual flags of key spec `index` for these
+    /// arguments (SET with GET reads the old value: RW|ACCESS|UPDATE; without: OW|UPDATE).
+    /// Read by COMMAND GETKEYSANDFLAGS (and ACL key checks later).
+    pub key_flags: Option<fn(&resp::parse::Argv<'_>, usize) -> u32>,
     /// None for a container (CONFIG, CLIENT, ...), whose subcommands are dispatched instead.
     pub handler: Option<Handler>,
     pub subcommands: &'static [CommandSpec],
@@ -436,6 +479,9 @@ impl CommandSpec {
             history: &[],
             deprecated: None,
             scope: Scope::None,
+            doc_flags: 0,
+            key_notes: &[],
+            key_flags: None,
             handler: Some(handler),
             subcommands: &[],
         }
@@ -462,6 +508,9 @@ impl CommandSpec {
             history: &[],
             deprecated: None,
             scope: Scope::None,
+            doc_flags: 0,
+            key_notes: &[],
+            key_flags: None,
             handler: None,
             subcommands,
         }
@@ -517,6 +566,21 @@ impl CommandSpec {
     }
     pub const fn scope(mut self, s: Scope) -> Self {
         self.scope = s;
+        self
+    }
+    /// Marks a system command (COMMAND DOCS `doc_flags: syscmd`).
+    pub const fn syscmd(mut self) -> Self {
+        self.doc_flags |= docflags::SYSCMD;
+        self
+    }
+    /// Computes the flags of `variable_flags` key specs from the arguments.
+    pub const fn key_flags(mut self, f: fn(&resp::parse::Argv<'_>, usize) -> u32) -> Self {
+        self.key_flags = Some(f);
+        self
+    }
+    /// Notes shown with key specs in COMMAND INFO, as `(key spec index, text)`.
+    pub const fn key_notes(mut self, n: &'static [(usize, &'static str)]) -> Self {
+        self.key_notes = n;
         self
     }
 

@@ -6,7 +6,7 @@
 
 pub mod info;
 
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -141,10 +141,50 @@ impl WorkerStats {
     }
 }
 
+/// Samples kept for the `instantaneous_*` metrics (Redis: 16 samples, one per 100 ms).
+const INST_SAMPLES: usize = 16;
+
+/// The last [`INST_SAMPLES`] per-second rates of one metric.
+#[derive(Default)]
+struct Rate {
+    last_value: u64,
+    samples: [f64; INST_SAMPLES],
+    idx: usize,
+}
+
+impl Rate {
+    fn add(&mut self, value: u64, elapsed_ms: u64) {
+        let delta = value.saturating_sub(self.last_value);
+        self.last_value = value;
+        self.samples[self.idx] = delta as f64 * 1000.0 / elapsed_ms.max(1) as f64;
+        self.idx = (self.idx + 1) % INST_SAMPLES;
+    }
+
+    fn mean(&self) -> f64 {
+        self.samples.iter().sum::<f64>() / INST_SAMPLES as f64
+    }
+}
+
+/// Instantaneous rates: commands, input bytes, output bytes.
+#[derive(Default)]
+struct Instant3 {
+    last_ms: i64,
+    ops: Rate,
+    net_in: Rate,
+    net_out: Rate,
+}
+
 /// Every worker's counters, plus server-wide ones that are not on a hot path.
 pub struct Stats {
     workers: Mutex<Vec<Arc<WorkerStats>>>,
     ncmds: usize,
+    inst: Mutex<Instant3>,
+    /// Unix seconds when the server state was created (INFO, LASTSAVE before any save).
+    pub start_unix: i64,
+    /// Unix seconds of the last successful save (LASTSAVE, `rdb_last_save_time`).
+    pub last_save: AtomicI64,
+    /// Highest `used_memory` seen (INFO `used_memory_peak`).
+    pub mem_peak: AtomicU64,
     pub expired_stale_perc: Mutex<f64>,
     pub expire_cycle_time_cap: AtomicU64,
     pub expire_cycle_cpu_ms: AtomicU64,
@@ -153,9 +193,14 @@ pub struct Stats {
 impl Stats {
     /// Creates the registry for `ncmds` command ids.
     pub fn new(ncmds: usize) -> Self {
+        let start_unix = crate::util::time::now_ms() / 1000;
         Stats {
             workers: Mutex::new(Vec::new()),
             ncmds,
+            inst: Mutex::new(Instant3::default()),
+            start_unix,
+            last_save: AtomicI64::new(start_unix),
+            mem_peak: AtomicU64::new(0),
             expired_stale_perc: Mutex::new(0.0),
             expire_cycle_time_cap: AtomicU64::new(0),
             expire_cycle_cpu_ms: AtomicU64::new(0),
@@ -204,6 +249,38 @@ impl Stats {
         out
     }
 
+    /// Takes one sample of the instantaneous metrics; called by the cron, acts at most every
+    /// 100 ms as Redis's `trackInstantaneousMetric`.
+    pub fn sample_instantaneous(&self) {
+        let now = crate::util::time::now_ms();
+        let ops = self.sum(|w| &w.commands);
+        let net_in = self.sum(|w| &w.net_in);
+        let net_out = self.sum(|w| &w.net_out);
+        let mut g = self.inst.lock();
+        if g.last_ms == 0 {
+            g.last_ms = now;
+            g.ops.last_value = ops;
+            g.net_in.last_value = net_in;
+            g.net_out.last_value = net_out;
+            return;
+        }
+        let elapsed = now - g.last_ms;
+        if elapsed < 100 {
+            return;
+        }
+        g.last_ms = now;
+        let e = elapsed as u64;
+        g.ops.add(ops, e);
+        g.net_in.add(net_in, e);
+        g.net_out.add(net_out, e);
+    }
+
+    /// `(ops/sec, input bytes/sec, output bytes/sec)`, averaged over the recent samples.
+    pub fn instantaneous(&self) -> (f64, f64, f64) {
+        let g = self.inst.lock();
+        (g.ops.mean(), g.net_in.mean(), g.net_out.mean())
+    }
+
     /// Zeroes every worker's counters.
     pub fn reset(&self) {
         for w in self.workers.lock().iter() {
@@ -211,5 +288,7 @@ impl Stats {
         }
         self.expire_cycle_time_cap.store(0, Relaxed);
         self.expire_cycle_cpu_ms.store(0, Relaxed);
+        self.mem_peak.store(0, Relaxed);
+        *self.inst.lock() = Instant3::default();
     }
 }

@@ -1,7 +1,13 @@
-//! Server administration: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, SHUTDOWN.
+//! Server administration: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, SHUTDOWN.
 
-use crate::cmd::spec::{acl, flags as f, CommandSpec, Group, Scope};
+use std::sync::atomic::Ordering;
+
+use crate::cmd::args::{int, is};
+use crate::cmd::error::INVALID_DB;
+use crate::cmd::spec::{acl, flags as f, Arg, CommandSpec, Group, Scope};
 use crate::cmd::{CmdError, CmdResult, Ctx};
+use crate::server::ShutdownRequest;
+use crate::{notice, warning};
 
 /// DBSIZE
 fn dbsize(ctx: &mut Ctx<'_>) -> CmdResult {
@@ -10,11 +16,33 @@ fn dbsize(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
+/// Parses the optional ASYNC|SYNC of FLUSHDB / FLUSHALL. Both modes free the data before
+/// replying today (the memory goes back at once either way).
+fn flush_mode(ctx: &Ctx<'_>) -> Result<(), CmdError> {
+    match ctx.argc() {
+        1 => Ok(()),
+        2 if is(ctx.arg(1), "ASYNC") || is(ctx.arg(1), "SYNC") => Ok(()),
+        _ => Err(CmdError::Syntax),
+    }
+}
+
+/// FLUSHDB [ASYNC|SYNC]
+fn flushdb(ctx: &mut Ctx<'_>) -> CmdResult {
+    flush_mode(ctx)?;
+    let mut n = 0;
+    for s in ctx.db.shards() {
+        n += s.dict.len() as u64;
+        s.clear();
+    }
+    // Always propagated, even on an empty database, as Redis does.
+    ctx.db.dirty(n.max(1));
+    ctx.out.ok();
+    Ok(())
+}
+
 /// FLUSHALL [ASYNC|SYNC]
 fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
-    if ctx.argc() > 2 {
-        return Err(CmdError::Syntax);
-    }
+    flush_mode(ctx)?;
     let mut n = 0;
     for g in ctx.db.locks.guards() {
         n += g.g.dict.len() as u64;
@@ -25,19 +53,161 @@ fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
-/// Server commands.
+/// SWAPDB index1 index2
+fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
+    let a = int(ctx.arg(1)).map_err(|_| CmdError::msg("ERR invalid first DB index"))?;
+    let b = int(ctx.arg(2)).map_err(|_| CmdError::msg("ERR invalid second DB index"))?;
+    let dbs = ctx.srv.keyspace.db_count() as i64;
+    if a < 0 || a >= dbs || b < 0 || b >= dbs {
+        return Err(CmdError::msg(INVALID_DB));
+    }
+    if a != b {
+        let (lo, hi) = (a.min(b) as usize, a.max(b) as usize);
+        let guards = ctx.db.locks.guards();
+        // Guards are sorted by (db, shard): database d's shards are one contiguous run.
+        let start = |d: usize| guards.iter().position(|g| g.db as usize == d);
+        let (Some(ls), Some(hs)) = (start(lo), start(hi)) else {
+            return Err(CmdError::msg("ERR internal error: SWAPDB without its shards"));
+        };
+        let (left, right) = guards.split_at_mut(hs);
+        for (x, y) in left[ls..].iter_mut().zip(right.iter_mut()) {
+            if x.db as usize != lo || y.db as usize != hi {
+                break;
+            }
+            std::mem::swap(&mut *x.g, &mut *y.g);
+        }
+    }
+    ctx.db.dirty(1);
+    ctx.out.ok();
+    Ok(())
+}
+
+/// TIME
+fn time(ctx: &mut Ctx<'_>) -> CmdResult {
+    let us = crate::util::time::now_us();
+    ctx.out.array(2);
+    ctx.out.bulk_int(us.div_euclid(1_000_000));
+    ctx.out.bulk_int(us.rem_euclid(1_000_000));
+    Ok(())
+}
+
+/// LASTSAVE
+fn lastsave(ctx: &mut Ctx<'_>) -> CmdResult {
+    ctx.out.int(ctx.srv.stats.last_save.load(Ordering::Relaxed));
+    Ok(())
+}
+
+/// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
+///
+/// There is no persistence yet, so nothing can be saved: a plain SHUTDOWN (or NOSAVE) stops
+/// the server at once; SAVE fails as Redis fails when its final save fails ("Errors trying
+/// to SHUTDOWN"), unless FORCE is given. Nothing ever waits for replicas, so there is no
+/// shutdown in progress for ABORT to cancel.
+fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
+    let (mut nosave, mut save, mut force, mut now, mut abort) = (false, false, false, false, false);
+    for i in 1..ctx.argc() {
+        let a = ctx.arg(i);
+        if is(a, "NOSAVE") {
+            nosave = true;
+        } else if is(a, "SAVE") {
+            save = true;
+        } else if is(a, "NOW") {
+            now = true;
+        } else if is(a, "FORCE") {
+            force = true;
+        } else if is(a, "ABORT") {
+            abort = true;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    if (abort && (nosave || save || now || force)) || (nosave && save) {
+        return Err(CmdError::Syntax);
+    }
+    if abort {
+        return Err(CmdError::msg("ERR No shutdown in progress."));
+    }
+    if save {
+        notice!("User requested shutdown...");
+        warning!("Error trying to save the DB: this ferrodis release has no persistence.");
+        if !force {
+            warning!("Errors trying to shut down the server. Check the logs for more information.");
+            return Err(CmdError::msg("ERR Errors trying to SHUTDOWN. Check logs."));
+        }
+        warning!("FORCE given: exiting without saving.");
+    } else if !nosave && !ctx.srv.config.get("save").unwrap_or_default().is_empty() {
+        notice!("Not saving the final RDB snapshot: this ferrodis release has no persistence.");
+    }
+    ctx.client.close_after_reply = true;
+    ctx.srv.request_shutdown(ShutdownRequest::Command);
+    Ok(())
+}
+
+const FLUSH_ARGS: &[Arg] = &[Arg::oneof(
+    "async",
+    &[Arg::pure("async", "ASYNC").since("4.0.0"), Arg::pure("sync", "SYNC").since("6.2.0")],
+)
+.optional()];
+
+const FLUSH_HISTORY: &[(&str, &str)] = &[
+    ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
+    ("6.2.0", "Added the `SYNC` flushing mode modifier."),
+];
+
+/// Server administration commands.
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec::new("dbsize", 1, Group::Server, dbsize)
         .flags(f::READONLY | f::FAST)
         .acl(acl::KEYSPACE)
         .scope(Scope::Db)
         .tips(&["request_policy:all_shards", "response_policy:agg_sum"])
-        .summary("Returns the number of keys in the database."),
+        .summary("Counts the keys of the selected database."),
+    CommandSpec::new("flushdb", -1, Group::Server, flushdb)
+        .flags(f::WRITE)
+        .acl(acl::KEYSPACE | acl::DANGEROUS)
+        .scope(Scope::Db)
+        .complexity("O(N) where N is the number of keys in the selected database")
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .history(FLUSH_HISTORY)
+        .summary("Deletes every key of the selected database.")
+        .args(FLUSH_ARGS),
     CommandSpec::new("flushall", -1, Group::Server, flushall)
         .flags(f::WRITE)
         .acl(acl::KEYSPACE | acl::DANGEROUS)
         .scope(Scope::All)
         .complexity("O(N) where N is the total number of keys in all databases")
         .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
-        .summary("Removes all keys from all databases."),
+        .history(FLUSH_HISTORY)
+        .summary("Deletes every key of every database.")
+        .args(FLUSH_ARGS),
+    CommandSpec::new("swapdb", 3, Group::Server, swapdb)
+        .flags(f::WRITE | f::FAST)
+        .acl(acl::KEYSPACE | acl::DANGEROUS)
+        .scope(Scope::All)
+        .since("4.0.0")
+        .complexity("O(N) where N is the count of clients watching or blocking on keys from both databases.")
+        .summary("Exchanges the contents of two databases.")
+        .args(&[Arg::integer("index1"), Arg::integer("index2")]),
+    CommandSpec::new("time", 1, Group::Server, time)
+        .flags(f::LOADING | f::STALE | f::FAST)
+        .since("2.6.0")
+        .tips(&["nondeterministic_output"])
+        .summary("Tells the server's clock: Unix seconds and microseconds."),
+    CommandSpec::new("lastsave", 1, Group::Server, lastsave)
+        .flags(f::LOADING | f::STALE | f::FAST)
+        .acl(acl::ADMIN | acl::DANGEROUS)
+        .tips(&["nondeterministic_output"])
+        .summary("Tells when the dataset was last saved to disk, as a Unix time."),
+    CommandSpec::new("shutdown", -1, Group::Server, shutdown)
+        .flags(f::ADMIN | f::NOSCRIPT | f::LOADING | f::STALE | f::NO_MULTI | f::ALLOW_BUSY)
+        .complexity("O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
+        .history(&[("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers.")])
+        .summary("Stops the server, optionally saving the dataset first.")
+        .args(&[
+            Arg::oneof("nosave_save", &[Arg::pure("nosave", "NOSAVE"), Arg::pure("save", "SAVE")])
+                .optional(),
+            Arg::pure("now", "NOW").since("7.0.0").optional(),
+            Arg::pure("force", "FORCE").since("7.0.0").optional(),
+            Arg::pure("abort", "ABORT").since("7.0.0").optional(),
+        ]),
 ];

@@ -147,8 +147,13 @@ fn command_info_matches_reference_for_every_implemented_command() {
         let theirs = parse(&p.b.cmd(&["COMMAND", "INFO", name]));
         let (o, t) = (&ours.arr()[0], &theirs.arr()[0]);
         assert_ne!(*t, V::Nil, "the reference does not know {name}");
-        let ours_subs: Vec<String> =
-            names.iter().filter(|n| n.starts_with(&format!("{name}|"))).cloned().collect();
+        // Subcommands new in Redis 7.2 do not exist in the 7.0.15 reference.
+        const SINCE_7_2: &[&str] = &["client|setinfo", "client|no-touch"];
+        let ours_subs: Vec<String> = names
+            .iter()
+            .filter(|n| n.starts_with(&format!("{name}|")) && !SINCE_7_2.contains(&n.as_str()))
+            .cloned()
+            .collect();
         let (o, t) = (normalize(o, Some(&ours_subs)), normalize(t, Some(&ours_subs)));
         for i in 0..10 {
             if i == 9 {

@@ -176,7 +176,7 @@ fn lines_for(p: &Param, value: &str) -> Vec<String> {
                 .collect()
         }
         Kind::Memory { .. } => vec![format!("{n} {}", fmt_mem(value.parse().unwrap_or(0)))],
-        Kind::Str | Kind::Hostname | Kind::Dir | Kind::KeyspaceEvents => {
+        Kind::Str | Kind::Hostname | Kind::Dir | Kind::KeyspaceEvents | Kind::ProcTitle => {
             vec![format!("{n} {}", quote(value))]
         }
         Kind::Bind | Kind::ReplicaOf if value.is_empty() => Vec::new(),

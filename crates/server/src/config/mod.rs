@@ -381,7 +381,9 @@ impl Config {
             {
                 return Err(fail(&name_s, "can't set protected config"));
             }
-            if idx.contains(&i) {
+            // Redis compares the names as given: a name and its alias are not duplicates
+            // (both are applied, the last one wins).
+            if pairs[..idx.len()].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
                 return Err(fail(&name_s, "duplicate parameter"));
             }
             idx.push(i);
@@ -389,11 +391,18 @@ impl Config {
         let mut values = self.values.write();
         let mut staged: Vec<(usize, String)> = Vec::with_capacity(pairs.len());
         for (&i, (name, value)) in idx.iter().zip(pairs) {
+            let cur = staged.iter().rev().find(|(j, _)| *j == i).map(|(_, v)| v.clone());
             let p = &PARAMS[i];
-            let args =
-                if p.multi_arg() { split_value(value) } else { vec![String::from_utf8_lossy(value).into_owned()] };
+            let text = String::from_utf8_lossy(value);
+            let args = if matches!(p.kind, Kind::Save) {
+                text.split(' ').map(|w| w.to_string()).collect()
+            } else if p.multi_arg() {
+                split_value(value)
+            } else {
+                vec![text.into_owned()]
+            };
             let v = p
-                .normalize(&args, &values[i])
+                .normalize(&args, cur.as_deref().unwrap_or(&values[i]))
                 .map_err(|e| fail(&String::from_utf8_lossy(name), &e))?;
             staged.push((i, v));
         }

@@ -28,6 +28,8 @@ pub enum Kind {
     Str,
     /// A string of letters, digits, `-` and `.` (cluster-announce-hostname).
     Hostname,
+    /// proc-title-template: text with `{variable}` references.
+    ProcTitle,
     /// An octal number (unixsocketperm).
     Octal,
     /// `save`: pairs of `<seconds> <changes>`, or empty.
@@ -95,6 +97,41 @@ const OBUF_CLASSES: [&str; 3] = ["normal", "slave", "pubsub"];
 const KEV_ALL: &str = "g$lshzxetd";
 const SHUTDOWN_FLAGS: [&str; 4] = ["save", "nosave", "now", "force"];
 
+/// Checks a proc-title-template: `{{` and `}}` are literal braces, `{name}` must name a
+/// known variable, and the expansion must not be blank.
+fn valid_title_template(t: &str) -> bool {
+    const VARS: [&str; 7] =
+        ["title", "listen-addr", "server-mode", "port", "tls-port", "unixsocket", "config-file"];
+    let b = t.as_bytes();
+    let mut i = 0;
+    let mut visible = false;
+    while i < b.len() {
+        match b[i] {
+            b'{' if b.get(i + 1) == Some(&b'{') => {
+                visible = true;
+                i += 2;
+            }
+            b'{' => {
+                let Some(end) = t[i + 1..].find('}') else { return false };
+                if !VARS.contains(&&t[i + 1..i + 1 + end]) {
+                    return false;
+                }
+                visible = true;
+                i += end + 2;
+            }
+            b'}' if b.get(i + 1) == Some(&b'}') => {
+                visible = true;
+                i += 2;
+            }
+            c => {
+                visible |= !c.is_ascii_whitespace();
+                i += 1;
+            }
+        }
+    }
+    visible
+}
+
 fn parse_bind_addr(w: &str) -> bool {
     let a = w.strip_prefix('-').unwrap_or(w);
     a == "*" || a == "::*" || a.parse::<std::net::IpAddr>().is_ok()
@@ -156,7 +193,13 @@ impl Param {
                 let n = parse_mem(&v)
                     .ok_or_else(|| "argument must be a memory or percent value".to_string())?;
                 if n > i64::MAX as u64 {
-                    return Err(format!("argument must be between 0 and {} inclusive", i64::MAX));
+                    // Redis keeps a percentage as a negative byte count, so a huge byte count
+                    // reads back as a percentage (18446744073709551615 is "1%").
+                    let pct = (n as i64).wrapping_neg();
+                    if !(0..=100).contains(&pct) {
+                        return Err("percentage argument must be less or equal to 100".into());
+                    }
+                    return Ok(format!("{pct}%"));
                 }
                 Ok(n.to_string())
             }
@@ -205,6 +248,14 @@ impl Param {
                     Err("Hostnames may only contain alphanumeric characters, hyphens or dots".into())
                 }
             }
+            Kind::ProcTitle => {
+                let v = one();
+                if valid_title_template(&v) {
+                    Ok(v)
+                } else {
+                    Err("template format is invalid or contains unknown variables".into())
+                }
+            }
             Kind::Octal => {
                 let v = one();
                 let n = (!v.is_empty())
@@ -218,11 +269,16 @@ impl Param {
                 Ok(format!("{n:o}"))
             }
             Kind::Save => {
-                let words: Vec<&str> =
-                    args.iter().flat_map(|a| a.split_whitespace()).collect();
-                if words.is_empty() {
+                // CONFIG SET passes the value split on single spaces, so doubled spaces
+                // make empty words, which Redis refuses; `save ""` clears.
+                if args.is_empty() || (args.len() == 1 && args[0].is_empty()) {
                     return Ok(String::new());
                 }
+                if args.iter().any(|a| a.is_empty()) {
+                    return Err("Invalid save parameters".into());
+                }
+                let words: Vec<&str> =
+                    args.iter().flat_map(|a| a.split_whitespace()).collect();
                 if !words.len().is_multiple_of(2) {
                     return Err("Invalid save parameters".into());
                 }
@@ -466,7 +522,7 @@ pub static PARAMS: &[Param] = &[
     todo("oom-score-adj-values", Kind::OomScoreAdjValues, "0 200 800").flags(MULTI_ARG),
     todo("pidfile", Kind::Str, "").flags(IMMUTABLE),
     p("port", Kind::Int { min: 0, max: 65535 }, "6379"),
-    p("proc-title-template", Kind::Str, "{title} {listen-addr} {server-mode}"),
+    p("proc-title-template", Kind::ProcTitle, "{title} {listen-addr} {server-mode}"),
     todo("propagation-error-behavior", Kind::Enum(&["ignore", "panic", "panic-on-replicas"]), "ignore"),
     p("protected-mode", Kind::Bool, "yes"),
     p("proto-max-bulk-len", Kind::Memory { min: 1048576, max: 9223372036854775807 }, "536870912"),

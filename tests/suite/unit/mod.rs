@@ -1,2 +1,2 @@
-mod smoke;
 mod config;
+mod smoke;

@@ -143,11 +143,11 @@ pub fn quote(s: &str) -> String {
 /// A byte count with the largest exact unit (`1gb`, `64mb`, `4kb`), as rewrites print it.
 fn fmt_mem(n: u64) -> String {
     const GB: u64 = 1024 * 1024 * 1024;
-    if n == 0 || n % 1024 != 0 {
+    if n == 0 || !n.is_multiple_of(1024) {
         n.to_string()
-    } else if n % GB == 0 {
+    } else if n.is_multiple_of(GB) {
         format!("{}gb", n / GB)
-    } else if n % (1024 * 1024) == 0 {
+    } else if n.is_multiple_of(1024 * 1024) {
         format!("{}mb", n / (1024 * 1024))
     } else {
         format!("{}kb", n / 1024)
@@ -215,11 +215,8 @@ pub fn rewrite(path: &str, values: &[String]) -> std::io::Result<()> {
             find_param(&String::from_utf8_lossy(&buf[ranges[0].clone()]))
         })
         .collect();
-    let mut pending: Vec<std::collections::VecDeque<String>> = PARAMS
-        .iter()
-        .zip(values)
-        .map(|(p, v)| lines_for(p, v).into())
-        .collect();
+    let mut pending: Vec<std::collections::VecDeque<String>> =
+        PARAMS.iter().zip(values).map(|(p, v)| lines_for(p, v).into()).collect();
     let mut out: Vec<String> = Vec::with_capacity(old_lines.len() + 8);
     for (raw, own) in old_lines.iter().zip(&owner) {
         match own {
@@ -235,11 +232,8 @@ pub fn rewrite(path: &str, values: &[String]) -> std::io::Result<()> {
     let has_marker = old_lines.iter().any(|l| l.trim() == GENERATED);
     for (i, p) in PARAMS.iter().enumerate() {
         let in_file = owner.contains(&Some(i));
-        let is_default = if matches!(p.kind, Kind::Dir) {
-            values[i].is_empty()
-        } else {
-            values[i] == p.default
-        };
+        let is_default =
+            if matches!(p.kind, Kind::Dir) { values[i].is_empty() } else { values[i] == p.default };
         if (in_file || !is_default) && !pending[i].is_empty() {
             if !appended && !has_marker {
                 out.push(GENERATED.to_string());

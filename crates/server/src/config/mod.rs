@@ -155,7 +155,8 @@ pub fn find_param(name: &str) -> Option<usize> {
 }
 
 /// Directives Redis 7 still accepts in a config file and ignores.
-const DEPRECATED: &[&str] = &["list-max-ziplist-entries", "list-max-ziplist-value", "lua-replicate-commands"];
+const DEPRECATED: &[&str] =
+    &["list-max-ziplist-entries", "list-max-ziplist-value", "lua-replicate-commands"];
 
 /// The text of an OS error without Rust's " (os error N)" suffix (what `strerror` prints).
 pub fn os_error_text(e: &std::io::Error) -> String {

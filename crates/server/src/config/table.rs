@@ -172,7 +172,8 @@ impl Param {
                 Ok(n.to_string())
             }
             Kind::Memory { min, max } => {
-                let n = parse_mem(&one()).ok_or_else(|| "argument must be a memory value".to_string())?;
+                let n = parse_mem(&one())
+                    .ok_or_else(|| "argument must be a memory value".to_string())?;
                 if n < min || n > max {
                     return Err(format!("argument must be between {min} and {max} inclusive"));
                 }
@@ -213,8 +214,11 @@ impl Param {
             }
             Kind::ShutdownFlags => {
                 let mut set = [false; 4];
-                let words: Vec<String> =
-                    args.iter().flat_map(|a| a.split_whitespace()).map(|w| w.to_ascii_lowercase()).collect();
+                let words: Vec<String> = args
+                    .iter()
+                    .flat_map(|a| a.split_whitespace())
+                    .map(|w| w.to_ascii_lowercase())
+                    .collect();
                 if words.is_empty() {
                     return Err(
                         "argument(s) must be one of the following: default, save, nosave, now, force"
@@ -233,7 +237,9 @@ impl Param {
                     }
                 }
                 if set[0] && set[1] {
-                    return Err("shutdown options SAVE and NOSAVE can't be used simultaneously".into());
+                    return Err(
+                        "shutdown options SAVE and NOSAVE can't be used simultaneously".into()
+                    );
                 }
                 let out: Vec<&str> =
                     SHUTDOWN_FLAGS.iter().zip(set).filter(|(_, on)| *on).map(|(f, _)| *f).collect();
@@ -245,7 +251,8 @@ impl Param {
                 if v.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
                     Ok(v)
                 } else {
-                    Err("Hostnames may only contain alphanumeric characters, hyphens or dots".into())
+                    Err("Hostnames may only contain alphanumeric characters, hyphens or dots"
+                        .into())
                 }
             }
             Kind::ProcTitle => {
@@ -277,8 +284,7 @@ impl Param {
                 if args.iter().any(|a| a.is_empty()) {
                     return Err("Invalid save parameters".into());
                 }
-                let words: Vec<&str> =
-                    args.iter().flat_map(|a| a.split_whitespace()).collect();
+                let words: Vec<&str> = args.iter().flat_map(|a| a.split_whitespace()).collect();
                 if !words.len().is_multiple_of(2) {
                     return Err("Invalid save parameters".into());
                 }
@@ -428,7 +434,11 @@ pub static PARAMS: &[Param] = &[
     todo("acllog-max-len", Kind::Int { min: 0, max: 9223372036854775807 }, "128"),
     todo("active-defrag-cycle-max", Kind::Int { min: 1, max: 99 }, "25"),
     todo("active-defrag-cycle-min", Kind::Int { min: 1, max: 99 }, "1"),
-    todo("active-defrag-ignore-bytes", Kind::Memory { min: 1, max: 9223372036854775807 }, "104857600"),
+    todo(
+        "active-defrag-ignore-bytes",
+        Kind::Memory { min: 1, max: 9223372036854775807 },
+        "104857600",
+    ),
     todo("active-defrag-max-scan-fields", Kind::Int { min: 1, max: 9223372036854775807 }, "1000"),
     todo("active-defrag-threshold-lower", Kind::Int { min: 0, max: 1000 }, "10"),
     todo("active-defrag-threshold-upper", Kind::Int { min: 0, max: 1000 }, "100"),
@@ -446,15 +456,29 @@ pub static PARAMS: &[Param] = &[
     todo("appendfilename", Kind::Str, "appendonly.aof").flags(IMMUTABLE),
     todo("appendfsync", Kind::Enum(&["everysec", "always", "no"]), "everysec"),
     todo("appendonly", Kind::Bool, "no"),
-    todo("auto-aof-rewrite-min-size", Kind::Memory { min: 0, max: 9223372036854775807 }, "67108864"),
+    todo(
+        "auto-aof-rewrite-min-size",
+        Kind::Memory { min: 0, max: 9223372036854775807 },
+        "67108864",
+    ),
     todo("auto-aof-rewrite-percentage", Kind::Int { min: 0, max: 2147483647 }, "100"),
     todo("bgsave_cpulist", Kind::Str, "").flags(IMMUTABLE),
     p("bind", Kind::Bind, "127.0.0.1 -::1").flags(MULTI_ARG),
     todo("bind-source-addr", Kind::Str, ""),
     todo("bio_cpulist", Kind::Str, "").flags(IMMUTABLE),
-    todo("busy-reply-threshold", Kind::Int { min: 0, max: 9223372036854775807 }, "5000").alias("lua-time-limit"),
-    todo("client-output-buffer-limit", Kind::ClientOutputBufferLimit, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60").flags(MULTI_ARG),
-    p("client-query-buffer-limit", Kind::Memory { min: 1048576, max: 9223372036854775807 }, "1073741824"),
+    todo("busy-reply-threshold", Kind::Int { min: 0, max: 9223372036854775807 }, "5000")
+        .alias("lua-time-limit"),
+    todo(
+        "client-output-buffer-limit",
+        Kind::ClientOutputBufferLimit,
+        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+    )
+    .flags(MULTI_ARG),
+    p(
+        "client-query-buffer-limit",
+        Kind::Memory { min: 1048576, max: 9223372036854775807 },
+        "1073741824",
+    ),
     todo("cluster-allow-pubsubshard-when-down", Kind::Bool, "yes"),
     todo("cluster-allow-reads-when-down", Kind::Bool, "no"),
     todo("cluster-allow-replica-migration", Kind::Bool, "yes"),
@@ -469,9 +493,14 @@ pub static PARAMS: &[Param] = &[
     todo("cluster-migration-barrier", Kind::Int { min: 0, max: 2147483647 }, "1"),
     todo("cluster-node-timeout", Kind::Int { min: 0, max: 9223372036854775807 }, "15000"),
     todo("cluster-port", Kind::Int { min: 0, max: 65535 }, "0").flags(IMMUTABLE),
-    todo("cluster-preferred-endpoint-type", Kind::Enum(&["ip", "hostname", "unknown-endpoint"]), "ip"),
+    todo(
+        "cluster-preferred-endpoint-type",
+        Kind::Enum(&["ip", "hostname", "unknown-endpoint"]),
+        "ip",
+    ),
     todo("cluster-replica-no-failover", Kind::Bool, "no").alias("cluster-slave-no-failover"),
-    todo("cluster-replica-validity-factor", Kind::Int { min: 0, max: 2147483647 }, "10").alias("cluster-slave-validity-factor"),
+    todo("cluster-replica-validity-factor", Kind::Int { min: 0, max: 2147483647 }, "10")
+        .alias("cluster-slave-validity-factor"),
     todo("cluster-require-full-coverage", Kind::Bool, "yes"),
     p("crash-log-enabled", Kind::Bool, "yes"),
     p("crash-memcheck-enabled", Kind::Bool, "yes"),
@@ -484,8 +513,10 @@ pub static PARAMS: &[Param] = &[
     p("enable-debug-command", Kind::Enum(ACCESS), "no").flags(IMMUTABLE),
     todo("enable-module-command", Kind::Enum(ACCESS), "no").flags(IMMUTABLE),
     p("enable-protected-configs", Kind::Enum(ACCESS), "no").flags(IMMUTABLE),
-    todo("hash-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "512").alias("hash-max-ziplist-entries"),
-    todo("hash-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64").alias("hash-max-ziplist-value"),
+    todo("hash-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "512")
+        .alias("hash-max-ziplist-entries"),
+    todo("hash-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64")
+        .alias("hash-max-ziplist-value"),
     todo("hll-sparse-max-bytes", Kind::Memory { min: 0, max: 9223372036854775807 }, "3000"),
     p("hz", Kind::Int { min: 0, max: 2147483647 }, "10"),
     p("ignore-warnings", Kind::Str, ""),
@@ -503,7 +534,8 @@ pub static PARAMS: &[Param] = &[
     todo("lfu-decay-time", Kind::Int { min: 0, max: 2147483647 }, "1"),
     todo("lfu-log-factor", Kind::Int { min: 0, max: 2147483647 }, "10"),
     todo("list-compress-depth", Kind::Int { min: 0, max: 2147483647 }, "0"),
-    todo("list-max-listpack-size", Kind::Int { min: -2147483648, max: 2147483647 }, "-2").alias("list-max-ziplist-size"),
+    todo("list-max-listpack-size", Kind::Int { min: -2147483648, max: 2147483647 }, "-2")
+        .alias("list-max-ziplist-size"),
     p("logfile", Kind::Str, "").flags(IMMUTABLE),
     p("loglevel", Kind::Enum(LOGLEVELS), "notice"),
     todo("masterauth", Kind::Str, "").flags(SENSITIVE),
@@ -512,10 +544,25 @@ pub static PARAMS: &[Param] = &[
     todo("maxmemory", Kind::Memory { min: 0, max: 18446744073709551615 }, "0"),
     todo("maxmemory-clients", Kind::MemOrPercent, "0"),
     todo("maxmemory-eviction-tenacity", Kind::Int { min: 0, max: 100 }, "10"),
-    todo("maxmemory-policy", Kind::Enum(&["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]), "noeviction"),
+    todo(
+        "maxmemory-policy",
+        Kind::Enum(&[
+            "volatile-lru",
+            "volatile-lfu",
+            "volatile-random",
+            "volatile-ttl",
+            "allkeys-lru",
+            "allkeys-lfu",
+            "allkeys-random",
+            "noeviction",
+        ]),
+        "noeviction",
+    ),
     todo("maxmemory-samples", Kind::Int { min: 1, max: 2147483647 }, "5"),
-    todo("min-replicas-max-lag", Kind::Int { min: 0, max: 2147483647 }, "10").alias("min-slaves-max-lag"),
-    todo("min-replicas-to-write", Kind::Int { min: 0, max: 2147483647 }, "0").alias("min-slaves-to-write"),
+    todo("min-replicas-max-lag", Kind::Int { min: 0, max: 2147483647 }, "10")
+        .alias("min-slaves-max-lag"),
+    todo("min-replicas-to-write", Kind::Int { min: 0, max: 2147483647 }, "0")
+        .alias("min-slaves-to-write"),
     todo("no-appendfsync-on-rewrite", Kind::Bool, "no"),
     todo("notify-keyspace-events", Kind::KeyspaceEvents, ""),
     todo("oom-score-adj", Kind::Enum(&["no", "yes", "relative", "absolute"]), "no"),
@@ -523,7 +570,11 @@ pub static PARAMS: &[Param] = &[
     todo("pidfile", Kind::Str, "").flags(IMMUTABLE),
     p("port", Kind::Int { min: 0, max: 65535 }, "6379"),
     p("proc-title-template", Kind::ProcTitle, "{title} {listen-addr} {server-mode}"),
-    todo("propagation-error-behavior", Kind::Enum(&["ignore", "panic", "panic-on-replicas"]), "ignore"),
+    todo(
+        "propagation-error-behavior",
+        Kind::Enum(&["ignore", "panic", "panic-on-replicas"]),
+        "ignore",
+    ),
     p("protected-mode", Kind::Bool, "yes"),
     p("proto-max-bulk-len", Kind::Memory { min: 1048576, max: 9223372036854775807 }, "536870912"),
     todo("rdb-del-sync-files", Kind::Bool, "no"),
@@ -537,10 +588,12 @@ pub static PARAMS: &[Param] = &[
     todo("repl-diskless-sync", Kind::Bool, "yes"),
     todo("repl-diskless-sync-delay", Kind::Int { min: 0, max: 2147483647 }, "5"),
     todo("repl-diskless-sync-max-replicas", Kind::Int { min: 0, max: 2147483647 }, "0"),
-    todo("repl-ping-replica-period", Kind::Int { min: 1, max: 2147483647 }, "10").alias("repl-ping-slave-period"),
+    todo("repl-ping-replica-period", Kind::Int { min: 1, max: 2147483647 }, "10")
+        .alias("repl-ping-slave-period"),
     todo("repl-timeout", Kind::Int { min: 1, max: 2147483647 }, "60"),
     todo("replica-announce-ip", Kind::Str, "").alias("slave-announce-ip"),
-    todo("replica-announce-port", Kind::Int { min: 0, max: 65535 }, "0").alias("slave-announce-port"),
+    todo("replica-announce-port", Kind::Int { min: 0, max: 65535 }, "0")
+        .alias("slave-announce-port"),
     todo("replica-announced", Kind::Bool, "yes"),
     todo("replica-ignore-disk-write-errors", Kind::Bool, "no"),
     todo("replica-ignore-maxmemory", Kind::Bool, "yes").alias("slave-ignore-maxmemory"),
@@ -566,7 +619,14 @@ pub static PARAMS: &[Param] = &[
     todo("stream-node-max-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "100"),
     todo("supervised", Kind::Enum(&["upstart", "systemd", "auto", "no"]), "no").flags(IMMUTABLE),
     todo("syslog-enabled", Kind::Bool, "no").flags(IMMUTABLE),
-    todo("syslog-facility", Kind::Enum(&["user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"]), "local0").flags(IMMUTABLE),
+    todo(
+        "syslog-facility",
+        Kind::Enum(&[
+            "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+        ]),
+        "local0",
+    )
+    .flags(IMMUTABLE),
     todo("syslog-ident", Kind::Str, "redis").flags(IMMUTABLE),
     p("tcp-backlog", Kind::Int { min: 0, max: 2147483647 }, "511").flags(IMMUTABLE),
     p("tcp-keepalive", Kind::Int { min: 0, max: 2147483647 }, "300"),
@@ -594,8 +654,10 @@ pub static PARAMS: &[Param] = &[
     todo("tracking-table-max-keys", Kind::Int { min: 0, max: 9223372036854775807 }, "1000000"),
     todo("unixsocket", Kind::Str, "").flags(IMMUTABLE),
     todo("unixsocketperm", Kind::Octal, "0").flags(IMMUTABLE),
-    todo("zset-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "128").alias("zset-max-ziplist-entries"),
-    todo("zset-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64").alias("zset-max-ziplist-value"),
+    todo("zset-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "128")
+        .alias("zset-max-ziplist-entries"),
+    todo("zset-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64")
+        .alias("zset-max-ziplist-value"),
     // Added in Redis 7.2.
     todo("locale-collate", Kind::Str, ""),
     todo("cluster-announce-human-nodename", Kind::Str, ""),
@@ -604,7 +666,12 @@ pub static PARAMS: &[Param] = &[
     // Debug/test knobs Redis hides from CONFIG GET patterns.
     todo("key-load-delay", Kind::Int { min: -2147483648, max: 2147483647 }, "0").flags(HIDDEN),
     todo("rdb-key-save-delay", Kind::Int { min: -2147483648, max: 2147483647 }, "0").flags(HIDDEN),
-    todo("loading-process-events-interval-bytes", Kind::Memory { min: 1024, max: 2147483647 }, "2097152").flags(HIDDEN),
+    todo(
+        "loading-process-events-interval-bytes",
+        Kind::Int { min: 1024, max: 2147483647 },
+        "2097152",
+    )
+    .flags(HIDDEN),
     // ferrodis's own: threads and shards (0 = one per core / 16 per database).
     p("worker-threads", Kind::Int { min: 0, max: 1024 }, "0").flags(IMMUTABLE),
     p("keyspace-shards", Kind::Int { min: 0, max: 16384 }, "0").flags(IMMUTABLE),

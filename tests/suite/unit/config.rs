@@ -526,3 +526,36 @@ fn bad_config_is_fatal_with_redis_message() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn startup_warns_about_settings_not_in_effect() {
+    use std::io::BufRead;
+    let d = temp_dir("cfgwarn");
+    std::fs::write(d.join("w.conf"), "rename-command FLUSHDB \"\"\nmaxmemory 1mb\nhz 20\n").unwrap();
+    let port = free_port();
+    let mut child = Command::new(ferrodis_bin())
+        .current_dir(&d)
+        .args(["w.conf", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut warning = None;
+    for line in out.lines() {
+        let line = line.unwrap();
+        if line.contains("not yet in effect") {
+            warning = Some(line.clone());
+        }
+        if line.contains("Ready to accept connections") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let w = warning.expect("a warning naming the settings not in effect");
+    assert!(w.contains("maxmemory") && w.contains("rename-command") && w.contains("save"), "{w}");
+    assert!(!w.contains("hz"), "{w}");
+    let _ = std::fs::remove_dir_all(&d);
+}

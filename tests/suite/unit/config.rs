@@ -107,6 +107,10 @@ fn config_get_every_parameter_matches_reference() {
     p.check(&["CONFIG", "GET"]);
     p.check(&["CONFIG", "NOSUCH"]);
     p.check(&["CONFIG", "HELP"]);
+    p.both(&["HELLO", "3"]); // differs by version and client id
+    p.check(&["CONFIG", "GET", "maxmemory"]);
+    p.check(&["CONFIG", "GET", "nosuch"]);
+    p.both(&["HELLO", "2"]);
     for pat in ["*max-*-entries*", "slave*", "repl-*", "*port*", "?z", "maxmemory*", "[hz]*"] {
         let mut a = parse_pairs(&p.a.cmd(&["CONFIG", "GET", pat]));
         let mut b = parse_pairs(&p.b.cmd(&["CONFIG", "GET", pat]));
@@ -538,6 +542,21 @@ fn bad_config_is_fatal_with_redis_message() {
         }
         assert_eq!(ours, theirs, "options {args:?}");
     }
+    // A missing config file (or include) is reported in the log, exit code 1.
+    for args in [&["/nonexistent-ferrodis.conf"][..]] {
+        let out = Command::new(ferrodis_bin()).current_dir(&d).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("# Fatal error, can't open config file '/nonexistent-ferrodis.conf': No such file or directory"),
+            "{text}"
+        );
+    }
+    std::fs::write(d.join("inc.conf"), "include /nonexistent-ferrodis.conf\n").unwrap();
+    let out = Command::new(ferrodis_bin()).current_dir(&d).arg("inc.conf").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("can't open config file '/nonexistent-ferrodis.conf'"));
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -52,19 +52,52 @@ pub fn parse_text(text: &str, depth: usize) -> Result<Vec<Directive>, (usize, St
             if depth > 16 {
                 return Err((n + 1, line.into(), "Too many nested includes".into()));
             }
-            let inner = std::fs::read_to_string(&words[1]).map_err(|e| {
-                (
-                    n + 1,
-                    line.to_string(),
-                    format!("Fatal error, can't open config file '{}': {e}", words[1]),
-                )
-            })?;
-            out.extend(parse_text(&inner, depth + 1)?);
+            for path in include_paths(&words[1]) {
+                let inner = std::fs::read_to_string(&path).map_err(|e| {
+                    (
+                        n + 1,
+                        line.to_string(),
+                        format!(
+                            "Fatal error, can't open config file '{path}': {}",
+                            super::os_error_text(&e)
+                        ),
+                    )
+                })?;
+                out.extend(parse_text(&inner, depth + 1)?);
+            }
             continue;
         }
         out.push(Directive { name, args: words[1..].to_vec(), line_no: n + 1, line: line.into() });
     }
     Ok(out)
+}
+
+/// The files an `include` names: the path itself, or, when its last component has glob
+/// characters, the matching files of that directory in name order.
+fn include_paths(pattern: &str) -> Vec<String> {
+    let path = std::path::Path::new(pattern);
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return vec![pattern.to_string()];
+    };
+    if !name.contains(['*', '?', '[']) {
+        return vec![pattern.to_string()];
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+                .filter_map(|e| e.file_name().to_str().map(|s| s.to_string()))
+                .filter(|f| crate::util::glob::matches(name.as_bytes(), f.as_bytes(), false))
+                .map(|f| dir.join(f).display().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
 }
 
 /// What the command line asked for.
@@ -272,6 +305,22 @@ mod tests {
         assert_eq!(d[0].args, vec!["6380"]);
         assert_eq!(d[1].name, "save");
         assert_eq!(d[1].args, vec![""]);
+    }
+
+    #[test]
+    fn include_globs_in_name_order() {
+        let d = std::env::temp_dir().join(format!("ferrodis-inc-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("b.conf"), "hz 20\n").unwrap();
+        std::fs::write(d.join("a.conf"), "hz 11\ntimeout 5\n").unwrap();
+        std::fs::write(d.join("c.txt"), "hz 99\n").unwrap();
+        let text = format!("include {}/*.conf\n", d.display());
+        let ds = parse_text(&text, 0).unwrap();
+        let got: Vec<(String, String)> =
+            ds.iter().map(|x| (x.name.clone(), x.args.join(" "))).collect();
+        let want = [("hz", "11"), ("timeout", "5"), ("hz", "20")];
+        assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]

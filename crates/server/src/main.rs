@@ -101,6 +101,16 @@ fn main() {
         srv.worker_threads,
         srv.keyspace.shard_count()
     );
+    // The pid file, written once the configuration is accepted and removed at exit.
+    let pidfile = srv.config.get("pidfile").filter(|f| !f.is_empty());
+    if let Some(pf) = &pidfile {
+        if let Err(e) = std::fs::write(pf, format!("{}\n", std::process::id())) {
+            warning!("Failed to write PID file: {}", ferrodis::config::os_error_text(&e));
+        }
+    }
     let code = server::run(srv);
+    if let Some(pf) = &pidfile {
+        let _ = std::fs::remove_file(pf);
+    }
     std::process::exit(code);
 }

@@ -566,8 +566,11 @@ fn bad_config_is_fatal_with_redis_message() {
 fn startup_warns_about_settings_not_in_effect() {
     use std::io::BufRead;
     let d = temp_dir("cfgwarn");
-    std::fs::write(d.join("w.conf"), "rename-command FLUSHDB \"\"\nmaxmemory 1mb\nhz 20\n")
-        .unwrap();
+    std::fs::write(
+        d.join("w.conf"),
+        "rename-command FLUSHDB \"\"\nmaxmemory 1mb\nhz 20\npidfile srv.pid\n",
+    )
+    .unwrap();
     let port = free_port();
     let mut child = Command::new(ferrodis_bin())
         .current_dir(&d)
@@ -588,6 +591,8 @@ fn startup_warns_about_settings_not_in_effect() {
             break;
         }
     }
+    let pid = std::fs::read_to_string(d.join("srv.pid")).unwrap();
+    assert_eq!(pid, format!("{}\n", child.id()));
     let _ = child.kill();
     let _ = child.wait();
     let w = warning.expect("a warning naming the settings not in effect");

@@ -567,7 +567,7 @@ pub static PARAMS: &[Param] = &[
     todo("notify-keyspace-events", Kind::KeyspaceEvents, ""),
     todo("oom-score-adj", Kind::Enum(&["no", "yes", "relative", "absolute"]), "no"),
     todo("oom-score-adj-values", Kind::OomScoreAdjValues, "0 200 800").flags(MULTI_ARG),
-    todo("pidfile", Kind::Str, "").flags(IMMUTABLE),
+    p("pidfile", Kind::Str, "").flags(IMMUTABLE),
     p("port", Kind::Int { min: 0, max: 65535 }, "6379"),
     todo("proc-title-template", Kind::ProcTitle, "{title} {listen-addr} {server-mode}"),
     todo(

@@ -94,6 +94,9 @@ fn main() {
             "Warning: no config file specified, using the default config. In order to specify a config file use ferrodis-server /path/to/redis.conf"
         ),
     }
+    if let Some(w) = config.fit_maxclients_to_fd_limit() {
+        warning!("{w}");
+    }
     let srv = Server::new(config);
     notice!(
         "Running mode=standalone, port={}, worker threads={}, shards per db={}.",

@@ -408,6 +408,19 @@ impl Config {
             staged.push((i, v));
         }
         // Apply: side effects first (they can fail), then the values.
+        for (n, (i, v)) in staged.iter().enumerate() {
+            if PARAMS[*i].name == "maxclients" {
+                let want: u64 = v.parse().unwrap_or(0);
+                if let Err(best) = raise_fd_limit(want) {
+                    return Err(fail(
+                        &String::from_utf8_lossy(pairs[n].0),
+                        &format!(
+                            "The operating system is not able to handle the specified number of clients, try with {best}"
+                        ),
+                    ));
+                }
+            }
+        }
         let old_dir = current_dir();
         for (n, (i, v)) in staged.iter_mut().enumerate() {
             if matches!(PARAMS[*i].kind, Kind::Dir) {
@@ -471,6 +484,51 @@ impl Config {
         };
         file::rewrite(path, &values)
             .map_err(|e| format!("ERR Rewriting config file: {}", os_error_text(&e)))
+    }
+}
+
+/// File descriptors kept for purposes other than clients (listeners, logs, files).
+const RESERVED_FDS: u64 = 32;
+
+/// The soft limit on open files, read from /proc/self/limits (None if unknown).
+fn open_files_limit() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft = line["Max open files".len()..].split_whitespace().next()?;
+    if soft == "unlimited" {
+        return Some(u64::MAX);
+    }
+    soft.parse().ok()
+}
+
+/// Checks that the process may open `maxclients` client sockets plus the reserved
+/// descriptors. On failure returns the largest maxclients the limit allows. (Redis also
+/// tries to raise the soft limit first; that needs `setrlimit`, which this crate cannot call
+/// without unsafe code, so ferrodis relies on `ulimit -n` as set by the service manager.)
+pub fn raise_fd_limit(maxclients: u64) -> Result<(), u64> {
+    let need = maxclients.saturating_add(RESERVED_FDS);
+    match open_files_limit() {
+        Some(have) if have < need => Err(have.saturating_sub(RESERVED_FDS)),
+        _ => Ok(()),
+    }
+}
+
+impl Config {
+    /// At startup: raises the open-files limit for `maxclients`, or lowers maxclients to what
+    /// the limit allows (as Redis does). Returns a warning to log when it had to lower it.
+    pub fn fit_maxclients_to_fd_limit(&self) -> Option<String> {
+        let want = self.settings().maxclients as u64;
+        let best = raise_fd_limit(want).err()?.max(1);
+        let mut values = self.values.write();
+        if let Some(i) = find_param("maxclients") {
+            values[i] = best.to_string();
+        }
+        *self.settings.write() = Arc::new(build_settings(&values));
+        Some(format!(
+            "You requested maxclients of {want} requiring at least {} max file descriptors, but the open files limit allows only {}. maxclients has been reduced to {best}; raise 'ulimit -n' if you need more.",
+            want + RESERVED_FDS,
+            best + RESERVED_FDS
+        ))
     }
 }
 

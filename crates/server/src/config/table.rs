@@ -156,6 +156,17 @@ impl Param {
     /// canonical value `cur`, and returns the new canonical value or the reason it is refused
     /// (the text CONFIG SET prints after "- ", and the config-file error line).
     pub fn normalize(&self, args: &[String], cur: &str) -> Result<String, String> {
+        let v = self.normalize_kind(args, cur)?;
+        // Values Redis adjusts when applying them (CONFIG GET shows the adjusted value).
+        let clamp = |lo: i64, hi: i64| v.parse::<i64>().map(|n| n.clamp(lo, hi).to_string());
+        Ok(match self.name {
+            "hz" => clamp(1, 500).unwrap_or(v),
+            "repl-backlog-size" => clamp(16 * 1024, i64::MAX).unwrap_or(v),
+            _ => v,
+        })
+    }
+
+    fn normalize_kind(&self, args: &[String], cur: &str) -> Result<String, String> {
         let one = || args.join(" ");
         match self.kind {
             Kind::Bool => match one().to_ascii_lowercase().as_str() {

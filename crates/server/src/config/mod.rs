@@ -216,6 +216,14 @@ impl Config {
     /// Builds a configuration from defaults plus parsed config-file directives, in order.
     /// `dir` changes the working directory as soon as it is read (as Redis does).
     pub fn load(directives: &[file::Directive], file: Option<String>) -> Result<Config, LoadError> {
+        // Resolve the file's path before any `dir` directive changes the working directory.
+        let file = file.map(|f| {
+            if f == "-" {
+                f
+            } else {
+                std::fs::canonicalize(&f).map(|p| p.display().to_string()).unwrap_or(f)
+            }
+        });
         let mut values: Vec<String> = PARAMS.iter().map(|p| p.default.to_string()).collect();
         let mut extras = Extras::default();
         let mut save_reset = false;
@@ -281,13 +289,6 @@ impl Config {
             values[i] = v;
         }
         let settings = Arc::new(build_settings(&values));
-        let file = file.map(|f| {
-            if f == "-" {
-                f
-            } else {
-                std::fs::canonicalize(&f).map(|p| p.display().to_string()).unwrap_or(f)
-            }
-        });
         Ok(Config {
             values: RwLock::new(values),
             settings: RwLock::new(settings),

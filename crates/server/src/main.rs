@@ -3,7 +3,7 @@
 use ferrodis::config::file::{parse_argv, parse_text, Invocation};
 use ferrodis::config::Config;
 use ferrodis::server::{self, Server, FERRODIS_VERSION, REDIS_VERSION};
-use ferrodis::{notice, util::log};
+use ferrodis::{notice, util::log, warning};
 
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
@@ -43,6 +43,7 @@ fn main() {
     let mut text = String::new();
     if let Some(path) = &file {
         let read = if path == "-" {
+            notice!("Reading config from stdin");
             let mut s = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
         } else {
@@ -51,42 +52,34 @@ fn main() {
         match read {
             Ok(t) => text = t,
             Err(e) => {
-                eprintln!("Fatal error, can't open config file '{path}': {e}");
+                warning!(
+                    "Fatal error, can't open config file '{path}': {}",
+                    ferrodis::config::os_error_text(&e)
+                );
                 std::process::exit(1);
             }
         }
     }
+    // Command-line options follow the file, one directive per line, as redis-server does.
     text.push('\n');
     text.push_str(&options);
     let directives = match parse_text(&text, 0) {
         Ok(d) => d,
+        Err((_, _, why)) if why.starts_with("Fatal error") => {
+            warning!("{why}");
+            std::process::exit(1);
+        }
         Err((n, line, why)) => fatal_config(n, &line, &why),
     };
-    let pairs: Vec<(String, Vec<String>)> =
-        directives.iter().map(|d| (d.name.clone(), d.args.clone())).collect();
-    // Validate one directive at a time so the error names its line.
-    for (i, d) in directives.iter().enumerate() {
-        if let Err(why) = Config::from_directives(&pairs[i..=i], None) {
-            fatal_config(d.line_no, &d.line, &why);
-        }
-    }
-    let config = match Config::from_directives(&pairs, file.clone()) {
+    let config = match Config::load(&directives, file.clone()) {
         Ok(c) => c,
-        Err(why) => fatal_config(0, "", &why),
+        Err((n, line, why)) => fatal_config(n, &line, &why),
     };
     let st = config.settings();
-    if !st.loglevel.is_empty() {
-        log::set_level(match st.loglevel.as_str() {
-            "debug" => log::Level::Debug,
-            "verbose" => log::Level::Verbose,
-            "warning" => log::Level::Warning,
-            "nothing" => log::Level::Nothing,
-            _ => log::Level::Notice,
-        });
-    }
-    if let Some(lf) = config.get("logfile") {
+    log::set_level(ferrodis::config::log_level(&st.loglevel));
+    if let Some(lf) = config.get("logfile").filter(|f| !f.is_empty()) {
         if let Err(e) = log::set_file(&lf) {
-            eprintln!("Can't open the log file: {e}");
+            eprintln!("Can't open the log file: {}", ferrodis::config::os_error_text(&e));
             std::process::exit(1);
         }
     }
@@ -101,6 +94,9 @@ fn main() {
             "Warning: no config file specified, using the default config. In order to specify a config file use ferrodis-server /path/to/redis.conf"
         ),
     }
+    if let Some(w) = config.fit_maxclients_to_fd_limit() {
+        warning!("{w}");
+    }
     let srv = Server::new(config);
     notice!(
         "Running mode=standalone, port={}, worker threads={}, shards per db={}.",
@@ -108,6 +104,16 @@ fn main() {
         srv.worker_threads,
         srv.keyspace.shard_count()
     );
+    // The pid file, written once the configuration is accepted and removed at exit.
+    let pidfile = srv.config.get("pidfile").filter(|f| !f.is_empty());
+    if let Some(pf) = &pidfile {
+        if let Err(e) = std::fs::write(pf, format!("{}\n", std::process::id())) {
+            warning!("Failed to write PID file: {}", ferrodis::config::os_error_text(&e));
+        }
+    }
     let code = server::run(srv);
+    if let Some(pf) = &pidfile {
+        let _ = std::fs::remove_file(pf);
+    }
     std::process::exit(code);
 }

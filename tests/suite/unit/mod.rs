@@ -1,6 +1,7 @@
 mod admin;
 mod client;
 mod command;
+mod config;
 mod connection;
 mod debug;
 mod info;

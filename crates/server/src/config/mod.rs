@@ -1,5 +1,5 @@
-//! Configuration: one declarative table of parameters (`table.rs`), redis.conf parsing
-//! (`file.rs`), and the live store behind CONFIG GET / SET.
+//! Configuration: one declarative table of parameters (`table.rs`), redis.conf parsing and
+//! rewriting (`file.rs`), and the live store behind CONFIG GET / SET / REWRITE.
 //!
 //! Every parameter is declared once with its redis.conf name, alias, kind (bool, integer,
 //! memory, enum, string, special), default and flags. Values are kept in their canonical
@@ -20,16 +20,17 @@ use parking_lot::{Mutex, RwLock};
 pub use table::{Kind, Param, PARAMS};
 
 use crate::util::glob;
+use crate::util::log;
 
 /// Parameter flags.
 pub mod pflags {
     /// Cannot be changed with CONFIG SET.
     pub const IMMUTABLE: u32 = 1;
-    /// Hidden from CONFIG GET patterns other than the exact name (none yet).
+    /// Holds a secret (redacted from logs and slowlog by the callers that care).
     pub const SENSITIVE: u32 = 2;
     /// Changing it needs enable-protected-configs.
     pub const PROTECTED: u32 = 4;
-    /// Not shown by CONFIG GET * (debug/test-only knobs).
+    /// Not shown by CONFIG GET patterns (debug/test-only knobs); the exact name still works.
     pub const HIDDEN: u32 = 8;
     /// Takes several arguments on a redis.conf line (`save 900 1 300 10`).
     pub const MULTI_ARG: u32 = 16;
@@ -50,15 +51,51 @@ pub struct Settings {
     pub hz: u32,
     pub enable_debug_command: Access,
     pub enable_protected_configs: Access,
+    pub enable_module_command: Access,
     pub loglevel: String,
     pub tcp_keepalive: u64,
     pub active_expire_effort: u32,
     pub lazyfree_lazy_expire: bool,
     pub lazyfree_lazy_user_del: bool,
     pub lazyfree_lazy_user_flush: bool,
+    pub lazyfree_lazy_server_del: bool,
+    pub lazyfree_lazy_eviction: bool,
     pub maxmemory_policy: String,
     pub worker_threads: usize,
     pub keyspace_shards: usize,
+    /// maxmemory in bytes (0 = no limit).
+    pub maxmemory: u64,
+    pub maxmemory_samples: u32,
+    pub lfu_log_factor: u32,
+    pub lfu_decay_time: u32,
+    /// `save` as (seconds, changes) pairs.
+    pub save: Vec<(u64, u64)>,
+    pub appendonly: bool,
+    pub appendfsync: String,
+    pub dbfilename: String,
+    /// Canonical notify-keyspace-events letters ("" = off).
+    pub notify_keyspace_events: String,
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: u64,
+    pub latency_monitor_threshold: u64,
+    pub latency_tracking: bool,
+    pub latency_tracking_info_percentiles: Vec<f64>,
+    pub hash_max_listpack_entries: u64,
+    pub hash_max_listpack_value: u64,
+    pub list_max_listpack_size: i64,
+    pub list_compress_depth: u32,
+    pub set_max_intset_entries: u64,
+    pub set_max_listpack_entries: u64,
+    pub set_max_listpack_value: u64,
+    pub zset_max_listpack_entries: u64,
+    pub zset_max_listpack_value: u64,
+    pub stream_node_max_bytes: u64,
+    pub stream_node_max_entries: u64,
+    pub hll_sparse_max_bytes: u64,
+    pub busy_reply_threshold: u64,
+    pub tracking_table_max_keys: u64,
+    pub acllog_max_len: u64,
+    pub activerehashing: bool,
 }
 
 /// Access levels of `enable-debug-command` and friends.
@@ -88,14 +125,27 @@ impl Access {
     }
 }
 
+/// Config-file directives that are not parameters: kept for CONFIG REWRITE and reported as
+/// not yet in effect.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    /// `rename-command <old> <new>` pairs, in file order.
+    pub renames: Vec<(String, String)>,
+    /// `user ...` lines (ACL users), as their arguments.
+    pub users: Vec<Vec<String>>,
+    /// `loadmodule <path> [args]` lines.
+    pub modules: Vec<Vec<String>>,
+}
+
 /// The live configuration.
 pub struct Config {
     values: RwLock<Vec<String>>,
     settings: RwLock<Arc<Settings>>,
-    /// Serialises CONFIG SET so validation and apply see one state.
+    /// Serialises CONFIG SET and REWRITE so validation and apply see one state.
     set_lock: Mutex<()>,
-    /// The config file given at startup (CONFIG REWRITE target), if any.
+    /// The config file given at startup (CONFIG REWRITE target), as an absolute path.
     pub file: Option<String>,
+    pub extras: Extras,
 }
 
 /// Finds a parameter by name or alias (case-insensitive).
@@ -104,27 +154,122 @@ pub fn find_param(name: &str) -> Option<usize> {
     PARAMS.iter().position(|p| p.name == lower || p.alias == Some(lower.as_str()))
 }
 
+/// Directives Redis 7 still accepts in a config file and ignores.
+const DEPRECATED: &[&str] =
+    &["list-max-ziplist-entries", "list-max-ziplist-value", "lua-replicate-commands"];
+
+/// The text of an OS error without Rust's " (os error N)" suffix (what `strerror` prints).
+pub fn os_error_text(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn change_dir(path: &str) -> Result<(), String> {
+    std::env::set_current_dir(path).map_err(|e| os_error_text(&e))
+}
+
+/// The level `loglevel` names.
+pub fn log_level(name: &str) -> log::Level {
+    match name {
+        "debug" => log::Level::Debug,
+        "verbose" => log::Level::Verbose,
+        "warning" => log::Level::Warning,
+        "nothing" => log::Level::Nothing,
+        _ => log::Level::Notice,
+    }
+}
+
+/// Splits a CONFIG SET value of a multi-argument parameter into words (sdssplitargs rules).
+fn split_value(v: &[u8]) -> Vec<String> {
+    let mut buf = Vec::new();
+    let mut ranges = Vec::new();
+    if !resp::parse::split_args(v, &mut buf, &mut ranges) {
+        return vec![String::from_utf8_lossy(v).into_owned()];
+    }
+    ranges.iter().map(|r| String::from_utf8_lossy(&buf[r.clone()]).into_owned()).collect()
+}
+
+/// A load error: the directive's line number, its text, and the reason.
+pub type LoadError = (usize, String, String);
+
 impl Config {
     /// Builds a configuration from defaults plus `(name, args)` directives in order.
     pub fn from_directives(
         directives: &[(String, Vec<String>)],
         file: Option<String>,
     ) -> Result<Config, String> {
+        let ds: Vec<file::Directive> = directives
+            .iter()
+            .map(|(n, a)| file::Directive {
+                name: n.to_ascii_lowercase(),
+                args: a.clone(),
+                line_no: 0,
+                line: String::new(),
+            })
+            .collect();
+        Config::load(&ds, file).map_err(|(_, _, why)| why)
+    }
+
+    /// Builds a configuration from defaults plus parsed config-file directives, in order.
+    /// `dir` changes the working directory as soon as it is read (as Redis does).
+    pub fn load(directives: &[file::Directive], file: Option<String>) -> Result<Config, LoadError> {
+        // Resolve the file's path before any `dir` directive changes the working directory.
+        let file = file.map(|f| {
+            if f == "-" {
+                f
+            } else {
+                std::fs::canonicalize(&f).map(|p| p.display().to_string()).unwrap_or(f)
+            }
+        });
         let mut values: Vec<String> = PARAMS.iter().map(|p| p.default.to_string()).collect();
+        let mut extras = Extras::default();
         let mut save_reset = false;
-        for (name, args) in directives {
-            let Some(i) = find_param(name) else {
-                return Err("Bad directive or wrong number of arguments".into());
+        for d in directives {
+            let err = |why: &str| (d.line_no, d.line.clone(), why.to_string());
+            let args = &d.args;
+            match d.name.as_str() {
+                "rename-command" => {
+                    if args.len() != 2 {
+                        return Err(err("wrong number of arguments"));
+                    }
+                    extras.renames.push((args[0].clone(), args[1].clone()));
+                    continue;
+                }
+                "user" => {
+                    if args.is_empty() {
+                        return Err(err("wrong number of arguments"));
+                    }
+                    extras.users.push(args.clone());
+                    continue;
+                }
+                "loadmodule" => {
+                    if args.is_empty() {
+                        return Err(err("wrong number of arguments"));
+                    }
+                    extras.modules.push(args.clone());
+                    continue;
+                }
+                "sentinel" => return Err(err("sentinel directive while not in sentinel mode")),
+                n if DEPRECATED.contains(&n) => continue,
+                _ => {}
+            }
+            let Some(i) = find_param(&d.name) else {
+                return Err(err("Bad directive or wrong number of arguments"));
             };
             let p = &PARAMS[i];
-            // `save` lines accumulate; `save ""` clears.
-            if p.name == "save" {
+            if !p.multi_arg() && args.len() != 1 {
+                return Err(err("wrong number of arguments"));
+            }
+            // `save` lines accumulate; the first one replaces the default; `save ""` clears.
+            if matches!(p.kind, Kind::Save) {
                 if !save_reset {
                     values[i].clear();
                     save_reset = true;
                 }
-                let joined = args.join(" ");
-                let v = p.normalize(&joined)?;
+                let v = p.normalize(args, "").map_err(|e| err(&e))?;
                 if v.is_empty() {
                     values[i].clear();
                 } else {
@@ -135,10 +280,13 @@ impl Config {
                 }
                 continue;
             }
-            if args.len() != 1 && p.flags & pflags::MULTI_ARG == 0 {
-                return Err("wrong number of arguments".into());
+            let v = p.normalize(args, &values[i]).map_err(|e| err(&e))?;
+            if matches!(p.kind, Kind::Dir) {
+                change_dir(&v).map_err(|e| err(&e))?;
+                values[i] = current_dir();
+                continue;
             }
-            values[i] = p.normalize(&args.join(" "))?;
+            values[i] = v;
         }
         let settings = Arc::new(build_settings(&values));
         Ok(Config {
@@ -146,6 +294,7 @@ impl Config {
             settings: RwLock::new(settings),
             set_lock: Mutex::new(()),
             file,
+            extras,
         })
     }
 
@@ -155,28 +304,48 @@ impl Config {
         self.settings.read().clone()
     }
 
-    /// The canonical value of a parameter by exact name.
-    pub fn get(&self, name: &str) -> Option<String> {
-        let i = find_param(name)?;
-        Some(self.values.read()[i].clone())
+    /// The canonical value of a parameter at index `i` (dir: the working directory).
+    fn value_of(&self, values: &[String], i: usize) -> String {
+        if matches!(PARAMS[i].kind, Kind::Dir) {
+            return current_dir();
+        }
+        values[i].clone()
     }
 
-    /// CONFIG GET: every `(name, value)` matching any of the glob `patterns`, each name once.
-    pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(&'static str, String)> {
+    /// The canonical value of a parameter by exact name or alias.
+    pub fn get(&self, name: &str) -> Option<String> {
+        let i = find_param(name)?;
         let values = self.values.read();
-        let mut out: Vec<(&'static str, String)> = Vec::new();
+        Some(self.value_of(&values, i))
+    }
+
+    /// CONFIG GET: every `(name, value)` matching any of the `patterns`, each name once. A
+    /// pattern without glob characters is looked up directly (hidden parameters included) and
+    /// answered under the name as given; a glob matches names and aliases of visible ones.
+    pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(String, String)> {
+        let values = self.values.read();
+        let mut out: Vec<(String, String)> = Vec::new();
+        let seen = |out: &Vec<(String, String)>, n: &str| {
+            out.iter().any(|(k, _)| k.eq_ignore_ascii_case(n))
+        };
         for pat in patterns {
             let has_glob = pat.iter().any(|c| matches!(c, b'*' | b'?' | b'['));
+            if !has_glob {
+                let name = String::from_utf8_lossy(pat).into_owned();
+                if let Some(i) = find_param(&name) {
+                    if !seen(&out, &name) {
+                        out.push((name, self.value_of(&values, i)));
+                    }
+                }
+                continue;
+            }
             for (i, p) in PARAMS.iter().enumerate() {
-                let names = std::iter::once(p.name).chain(p.alias);
-                for name in names {
-                    let hit = if has_glob {
-                        p.flags & pflags::HIDDEN == 0 && glob::matches(pat, name.as_bytes(), true)
-                    } else {
-                        pat.eq_ignore_ascii_case(name.as_bytes())
-                    };
-                    if hit && !out.iter().any(|(n, _)| *n == name) {
-                        out.push((name, values[i].clone()));
+                if p.flags & pflags::HIDDEN != 0 {
+                    continue;
+                }
+                for name in std::iter::once(p.name).chain(p.alias) {
+                    if glob::matches(pat, name.as_bytes(), true) && !seen(&out, name) {
+                        out.push((name.to_string(), self.value_of(&values, i)));
                     }
                 }
             }
@@ -184,11 +353,21 @@ impl Config {
         out
     }
 
-    /// CONFIG SET with several pairs: validates all, then applies all, or none.
-    pub fn set_many(&self, pairs: &[(&[u8], &[u8])]) -> Result<Vec<&'static str>, String> {
+    /// CONFIG SET with several pairs: checks every name first (unknown, immutable,
+    /// protected, duplicate), then validates every value, then applies all; on any failure
+    /// nothing changes. `local` tells whether the client is on a loopback connection (for
+    /// `enable-protected-configs local`). Returns the names changed.
+    pub fn set_many_from(
+        &self,
+        pairs: &[(&[u8], &[u8])],
+        local: bool,
+    ) -> Result<Vec<&'static str>, String> {
         let _g = self.set_lock.lock();
-        let mut staged: Vec<(usize, String)> = Vec::new();
-        for (name, value) in pairs {
+        let fail = |name: &str, why: &str| {
+            format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}")
+        };
+        let mut idx: Vec<usize> = Vec::with_capacity(pairs.len());
+        for (name, _) in pairs {
             let name_s = String::from_utf8_lossy(name);
             let Some(i) = find_param(&name_s) else {
                 return Err(format!(
@@ -196,53 +375,176 @@ impl Config {
                 ));
             };
             let p = &PARAMS[i];
-            let fail = |why: &str| {
-                format!("ERR CONFIG SET failed (possibly related to argument '{name_s}') - {why}")
-            };
             if p.flags & pflags::IMMUTABLE != 0 {
-                return Err(fail("can't set immutable config"));
+                return Err(fail(&name_s, "can't set immutable config"));
             }
             if p.flags & pflags::PROTECTED != 0
-                && self.settings().enable_protected_configs == Access::No
+                && !self.settings().enable_protected_configs.allows(local)
             {
-                return Err(fail("can't set protected config"));
+                return Err(fail(&name_s, "can't set protected config"));
             }
-            if staged.iter().any(|(j, _)| *j == i) {
-                return Err(fail("duplicate parameter"));
+            // Redis compares the names as given: a name and its alias are not duplicates
+            // (both are applied, the last one wins).
+            if pairs[..idx.len()].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                return Err(fail(&name_s, "duplicate parameter"));
             }
-            let v = p.normalize(&String::from_utf8_lossy(value)).map_err(|e| fail(&e))?;
+            idx.push(i);
+        }
+        let mut values = self.values.write();
+        let mut staged: Vec<(usize, String)> = Vec::with_capacity(pairs.len());
+        for (&i, (name, value)) in idx.iter().zip(pairs) {
+            let cur = staged.iter().rev().find(|(j, _)| *j == i).map(|(_, v)| v.clone());
+            let p = &PARAMS[i];
+            let text = String::from_utf8_lossy(value);
+            let args = if matches!(p.kind, Kind::Save) {
+                text.split(' ').map(|w| w.to_string()).collect()
+            } else if p.multi_arg() {
+                split_value(value)
+            } else {
+                vec![text.into_owned()]
+            };
+            let v = p
+                .normalize(&args, cur.as_deref().unwrap_or(&values[i]))
+                .map_err(|e| fail(&String::from_utf8_lossy(name), &e))?;
             staged.push((i, v));
         }
-        let mut changed = Vec::new();
-        {
-            let mut values = self.values.write();
-            for (i, v) in staged {
-                values[i] = v;
-                changed.push(PARAMS[i].name);
+        // Apply: side effects first (they can fail), then the values.
+        for (n, (i, v)) in staged.iter().enumerate() {
+            if PARAMS[*i].name == "maxclients" {
+                let want: u64 = v.parse().unwrap_or(0);
+                if let Err(best) = raise_fd_limit(want) {
+                    return Err(fail(
+                        &String::from_utf8_lossy(pairs[n].0),
+                        &format!(
+                            "The operating system is not able to handle the specified number of clients, try with {best}"
+                        ),
+                    ));
+                }
             }
-            *self.settings.write() = Arc::new(build_settings(&values));
         }
+        let old_dir = current_dir();
+        for (n, (i, v)) in staged.iter_mut().enumerate() {
+            if matches!(PARAMS[*i].kind, Kind::Dir) {
+                if let Err(e) = change_dir(v) {
+                    let _ = change_dir(&old_dir);
+                    return Err(fail(&String::from_utf8_lossy(pairs[n].0), &e));
+                }
+                *v = current_dir();
+            }
+        }
+        let mut changed = Vec::new();
+        for (i, v) in staged {
+            let p = &PARAMS[i];
+            if p.name == "loglevel" {
+                log::set_level(log_level(&v));
+            }
+            values[i] = v;
+            changed.push(p.name);
+        }
+        *self.settings.write() = Arc::new(build_settings(&values));
         Ok(changed)
     }
 
+    /// CONFIG SET from a loopback client (kept for callers that do not know the client).
+    pub fn set_many(&self, pairs: &[(&[u8], &[u8])]) -> Result<Vec<&'static str>, String> {
+        self.set_many_from(pairs, true)
+    }
+
     /// Parameters whose feature is not implemented yet but whose value differs from the
-    /// default (named in a startup warning).
+    /// default, plus config-file directives not in effect (named in a startup warning).
     pub fn not_in_effect(&self) -> Vec<&'static str> {
         let values = self.values.read();
-        PARAMS
+        let mut out: Vec<&'static str> = PARAMS
             .iter()
             .enumerate()
             .filter(|(i, p)| !p.implemented && values[*i] != p.default)
             .map(|(_, p)| p.name)
-            .collect()
+            .collect();
+        if !self.extras.renames.is_empty() {
+            out.push("rename-command");
+        }
+        if !self.extras.users.is_empty() {
+            out.push("user");
+        }
+        if !self.extras.modules.is_empty() {
+            out.push("loadmodule");
+        }
+        out
     }
+
+    /// CONFIG REWRITE: rewrites the startup config file with the current values, keeping
+    /// its comments, order and unrelated lines.
+    pub fn rewrite(&self) -> Result<(), String> {
+        let Some(path) = self.file.as_deref().filter(|f| *f != "-") else {
+            return Err("ERR The server is running without a config file".into());
+        };
+        let _g = self.set_lock.lock();
+        let values: Vec<String> = {
+            let v = self.values.read();
+            (0..PARAMS.len()).map(|i| v[i].clone()).collect()
+        };
+        file::rewrite(path, &values)
+            .map_err(|e| format!("ERR Rewriting config file: {}", os_error_text(&e)))
+    }
+}
+
+/// File descriptors kept for purposes other than clients (listeners, logs, files).
+const RESERVED_FDS: u64 = 32;
+
+/// The soft limit on open files, read from /proc/self/limits (None if unknown).
+fn open_files_limit() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft = line["Max open files".len()..].split_whitespace().next()?;
+    if soft == "unlimited" {
+        return Some(u64::MAX);
+    }
+    soft.parse().ok()
+}
+
+/// Checks that the process may open `maxclients` client sockets plus the reserved
+/// descriptors. On failure returns the largest maxclients the limit allows. (Redis also
+/// tries to raise the soft limit first; that needs `setrlimit`, which this crate cannot call
+/// without unsafe code, so ferrodis relies on `ulimit -n` as set by the service manager.)
+pub fn raise_fd_limit(maxclients: u64) -> Result<(), u64> {
+    let need = maxclients.saturating_add(RESERVED_FDS);
+    match open_files_limit() {
+        Some(have) if have < need => Err(have.saturating_sub(RESERVED_FDS)),
+        _ => Ok(()),
+    }
+}
+
+impl Config {
+    /// At startup: raises the open-files limit for `maxclients`, or lowers maxclients to what
+    /// the limit allows (as Redis does). Returns a warning to log when it had to lower it.
+    pub fn fit_maxclients_to_fd_limit(&self) -> Option<String> {
+        let want = self.settings().maxclients as u64;
+        let best = raise_fd_limit(want).err()?.max(1);
+        let mut values = self.values.write();
+        if let Some(i) = find_param("maxclients") {
+            values[i] = best.to_string();
+        }
+        *self.settings.write() = Arc::new(build_settings(&values));
+        Some(format!(
+            "You requested maxclients of {want} requiring at least {} max file descriptors, but the open files limit allows only {}. maxclients has been reduced to {best}; raise 'ulimit -n' if you need more.",
+            want + RESERVED_FDS,
+            best + RESERVED_FDS
+        ))
+    }
+}
+
+/// The working directory as an absolute path.
+pub fn current_dir() -> String {
+    std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default()
 }
 
 fn build_settings(values: &[String]) -> Settings {
     let get = |name: &str| -> &str { find_param(name).map(|i| values[i].as_str()).unwrap_or("") };
     let int = |name: &str| -> i64 { get(name).parse().unwrap_or(0) };
+    let uint = |name: &str| -> u64 { get(name).parse().unwrap_or(0) };
     let yes = |name: &str| get(name) == "yes";
     let pass = get("requirepass");
+    let nums: Vec<u64> = get("save").split_whitespace().filter_map(|w| w.parse().ok()).collect();
     Settings {
         port: int("port") as u16,
         bind: get("bind").split_whitespace().map(|s| s.to_string()).collect(),
@@ -250,20 +552,101 @@ fn build_settings(values: &[String]) -> Settings {
         requirepass: (!pass.is_empty()).then(|| pass.as_bytes().to_vec()),
         protected_mode: yes("protected-mode"),
         timeout: int("timeout") as u64,
-        proto_max_bulk_len: int("proto-max-bulk-len"),
-        client_query_buffer_limit: int("client-query-buffer-limit") as usize,
+        proto_max_bulk_len: uint("proto-max-bulk-len").min(i64::MAX as u64) as i64,
+        client_query_buffer_limit: uint("client-query-buffer-limit") as usize,
         maxclients: int("maxclients") as usize,
         hz: int("hz").clamp(1, 500) as u32,
         enable_debug_command: Access::parse(get("enable-debug-command")),
         enable_protected_configs: Access::parse(get("enable-protected-configs")),
+        enable_module_command: Access::parse(get("enable-module-command")),
         loglevel: get("loglevel").to_string(),
         tcp_keepalive: int("tcp-keepalive") as u64,
         active_expire_effort: int("active-expire-effort") as u32,
         lazyfree_lazy_expire: yes("lazyfree-lazy-expire"),
         lazyfree_lazy_user_del: yes("lazyfree-lazy-user-del"),
         lazyfree_lazy_user_flush: yes("lazyfree-lazy-user-flush"),
+        lazyfree_lazy_server_del: yes("lazyfree-lazy-server-del"),
+        lazyfree_lazy_eviction: yes("lazyfree-lazy-eviction"),
         maxmemory_policy: get("maxmemory-policy").to_string(),
         worker_threads: int("worker-threads") as usize,
         keyspace_shards: int("keyspace-shards") as usize,
+        maxmemory: uint("maxmemory"),
+        maxmemory_samples: int("maxmemory-samples") as u32,
+        lfu_log_factor: int("lfu-log-factor") as u32,
+        lfu_decay_time: int("lfu-decay-time") as u32,
+        save: nums.chunks(2).filter(|c| c.len() == 2).map(|c| (c[0], c[1])).collect(),
+        appendonly: yes("appendonly"),
+        appendfsync: get("appendfsync").to_string(),
+        dbfilename: get("dbfilename").to_string(),
+        notify_keyspace_events: get("notify-keyspace-events").to_string(),
+        slowlog_log_slower_than: int("slowlog-log-slower-than"),
+        slowlog_max_len: uint("slowlog-max-len"),
+        latency_monitor_threshold: uint("latency-monitor-threshold"),
+        latency_tracking: yes("latency-tracking"),
+        latency_tracking_info_percentiles: get("latency-tracking-info-percentiles")
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect(),
+        hash_max_listpack_entries: uint("hash-max-listpack-entries"),
+        hash_max_listpack_value: uint("hash-max-listpack-value"),
+        list_max_listpack_size: int("list-max-listpack-size"),
+        list_compress_depth: int("list-compress-depth") as u32,
+        set_max_intset_entries: uint("set-max-intset-entries"),
+        set_max_listpack_entries: uint("set-max-listpack-entries"),
+        set_max_listpack_value: uint("set-max-listpack-value"),
+        zset_max_listpack_entries: uint("zset-max-listpack-entries"),
+        zset_max_listpack_value: uint("zset-max-listpack-value"),
+        stream_node_max_bytes: uint("stream-node-max-bytes"),
+        stream_node_max_entries: uint("stream-node-max-entries"),
+        hll_sparse_max_bytes: uint("hll-sparse-max-bytes"),
+        busy_reply_threshold: uint("busy-reply-threshold"),
+        tracking_table_max_keys: uint("tracking-table-max-keys"),
+        acllog_max_len: uint("acllog-max-len"),
+        activerehashing: yes("activerehashing"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(name: &str, v: &str) -> Result<String, String> {
+        let p = &PARAMS[find_param(name).unwrap()];
+        p.normalize(&[v.to_string()], p.default)
+    }
+
+    #[test]
+    fn table_names_are_unique_and_defaults_valid() {
+        for (i, p) in PARAMS.iter().enumerate() {
+            for q in &PARAMS[i + 1..] {
+                assert_ne!(p.name, q.name);
+                assert_ne!(Some(p.name), q.alias);
+            }
+            if !matches!(p.kind, Kind::Dir | Kind::ReplicaOf) {
+                let args: Vec<String> = if p.multi_arg() {
+                    p.default.split_whitespace().map(|s| s.to_string()).collect()
+                } else {
+                    vec![p.default.to_string()]
+                };
+                assert_eq!(p.normalize(&args, p.default).as_deref(), Ok(p.default), "{}", p.name);
+            }
+        }
+    }
+
+    #[test]
+    fn special_kinds() {
+        assert_eq!(norm("notify-keyspace-events", "KEA").unwrap(), "AKE");
+        assert_eq!(norm("notify-keyspace-events", "ntdxz").unwrap(), "zxtdn");
+        assert_eq!(norm("notify-keyspace-events", "AKEmnd").unwrap(), "AKEm");
+        assert_eq!(norm("maxmemory", "1gB").unwrap(), "1073741824");
+        assert_eq!(norm("maxmemory", "").unwrap(), "0");
+        assert!(norm("maxmemory", "-1").is_err());
+        assert_eq!(norm("maxmemory-clients", "0%").unwrap(), "0");
+        assert_eq!(norm("shutdown-on-sigint", "now nosave").unwrap(), "nosave now");
+        assert_eq!(
+            norm("client-output-buffer-limit", "normal 1mb 2 3").unwrap(),
+            "normal 1048576 2 3 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+        );
+        assert_eq!(norm("latency-tracking-info-percentiles", "1e1 99.9").unwrap(), "10 99.9");
     }
 }

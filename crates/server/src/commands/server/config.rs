@@ -19,12 +19,51 @@ fn config_get(ctx: &mut Ctx<'_>) -> CmdResult {
 /// CONFIG SET parameter value [parameter value ...]
 fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
     if !ctx.argc().is_multiple_of(2) {
-        return Err(ctx.arity_error());
+        return Err(CmdError::Syntax);
     }
     let pairs: Vec<(&[u8], &[u8])> =
         (2..ctx.argc()).step_by(2).map(|i| (ctx.arg(i), ctx.arg(i + 1))).collect();
-    ctx.srv.config.set_many(&pairs).map_err(CmdError::owned)?;
+    let local = ctx.client.info.loopback;
+    ctx.srv.config.set_many_from(&pairs, local).map_err(CmdError::owned)?;
     ctx.out.ok();
+    Ok(())
+}
+
+/// CONFIG RESETSTAT
+fn config_resetstat(ctx: &mut Ctx<'_>) -> CmdResult {
+    ctx.srv.stats.reset();
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CONFIG REWRITE
+fn config_rewrite(ctx: &mut Ctx<'_>) -> CmdResult {
+    ctx.srv.config.rewrite().map_err(CmdError::owned)?;
+    crate::notice!("CONFIG REWRITE executed with success.");
+    ctx.out.ok();
+    Ok(())
+}
+
+const HELP: &[&str] = &[
+    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GET <pattern>",
+    "    Return parameters matching the glob-like <pattern> and their values.",
+    "SET <directive> <value>",
+    "    Set the configuration <directive> to <value>.",
+    "RESETSTAT",
+    "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
+    "HELP",
+    "    Prints this help.",
+];
+
+/// CONFIG HELP
+fn config_help(ctx: &mut Ctx<'_>) -> CmdResult {
+    ctx.out.array(HELP.len());
+    for l in HELP {
+        ctx.out.simple(l.as_bytes());
+    }
     Ok(())
 }
 
@@ -44,6 +83,23 @@ static CONFIG_SUBS: &[CommandSpec] = &[
         .history(&[("7.0.0", "Added the ability to set multiple parameters in one call.")])
         .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .args(&[Arg::block("data", &[Arg::string("parameter"), Arg::string("value")]).multiple()]),
+    CommandSpec::new("resetstat", 2, Group::Server, config_resetstat)
+        .flags(f::ADMIN | f::NOSCRIPT | f::LOADING | f::STALE)
+        .since("2.0.0")
+        .complexity("O(1)")
+        .summary("Resets the server's statistics.")
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
+    CommandSpec::new("rewrite", 2, Group::Server, config_rewrite)
+        .flags(f::ADMIN | f::NOSCRIPT | f::LOADING | f::STALE)
+        .since("2.8.0")
+        .complexity("O(1)")
+        .summary("Persists the effective configuration to file.")
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
+    CommandSpec::new("help", 2, Group::Server, config_help)
+        .flags(f::LOADING | f::STALE)
+        .since("5.0.0")
+        .complexity("O(1)")
+        .summary("Returns helpful text about the different subcommands."),
 ];
 
 /// CONFIG.

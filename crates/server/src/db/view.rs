@@ -27,6 +27,9 @@ use crate::types::{StrValue, Value};
 pub enum Lookup {
     /// A read: counts hits/misses and refreshes the LRU clock.
     Read,
+    /// A read that counts hits/misses but leaves the LRU clock alone (Redis's
+    /// `LOOKUP_NOTOUCH`: EXISTS, TYPE, TTL, OBJECT).
+    ReadNoTouch,
     /// A write: refreshes the LRU clock, no hit/miss accounting.
     Write,
     /// Neither stats nor LRU (EXISTS-like probes, TYPE, OBJECT).
@@ -96,7 +99,8 @@ impl<'a> DbCtx<'a> {
     ) -> Result<Option<&mut Entry>, CmdError> {
         let now = self.now;
         let lru = self.lru;
-        let touch = mode != Lookup::Peek && !self.no_touch;
+        let touch = matches!(mode, Lookup::Read | Lookup::Write) && !self.no_touch;
+        let counts = matches!(mode, Lookup::Read | Lookup::ReadNoTouch);
         let ks = self.ks;
         let s = ks.shard_of(key);
         let Some(shard) = self.locks.get(db, s) else {
@@ -110,13 +114,13 @@ impl<'a> DbCtx<'a> {
                 if touch {
                     e.lru = lru;
                 }
-                if mode == Lookup::Read {
+                if counts {
                     self.stats.hit();
                 }
                 Ok(Some(e))
             }
             Ok(None) => {
-                if mode == Lookup::Read {
+                if counts {
                     self.stats.miss();
                 }
                 Ok(None)
@@ -128,7 +132,7 @@ impl<'a> DbCtx<'a> {
                 self.fx.pre.push((db, OwnedArgv::from_slices([&b"DEL"[..], key])));
                 self.fx.expired += 1;
                 self.stats.expired(1);
-                if mode == Lookup::Read {
+                if counts {
                     self.stats.miss();
                 }
                 Ok(None)
@@ -242,6 +246,131 @@ impl<'a> DbCtx<'a> {
     #[inline]
     pub fn set_expire(&mut self, key: &[u8], at: i64) -> Result<bool, CmdError> {
         self.set_expire_in(self.index, key, at)
+    }
+
+    /// Records the removal of an expired key found by a walk (SCAN, RANDOMKEY): the same
+    /// bookkeeping as a lazy expiry in [`lookup_in`](Self::lookup_in).
+    fn note_expired(&mut self, db: usize, key: &[u8]) {
+        self.fx.pre.push((db, OwnedArgv::from_slices([&b"DEL"[..], key])));
+        self.fx.expired += 1;
+        self.stats.expired(1);
+    }
+
+    /// One SCAN step over the current database (Db scope: every shard is held).
+    ///
+    /// The cursor packs the shard index in its low `log2(shards)` bits and that shard's dict
+    /// cursor (reverse-binary, see `collections::dict`) in the bits above. Shards are walked
+    /// in index order, each to its end, so a key present for the whole scan is returned at
+    /// least once whatever resizes happen between calls; a key may be returned twice when
+    /// its shard's table shrinks between calls, as in Redis.
+    ///
+    /// Visits buckets until `count` live keys were seen or `count * 10` buckets were
+    /// visited, whichever comes first (Redis's bound). Expired keys met on the way are
+    /// deleted and never shown. `keep` filters the keys that were seen (MATCH / TYPE).
+    /// Returns the next cursor (0: done) and the kept keys.
+    pub fn scan_step(
+        &mut self,
+        cursor: u64,
+        count: usize,
+        mut keep: impl FnMut(&Entry) -> bool,
+    ) -> (u64, Vec<SmallBytes>) {
+        let db = self.index;
+        let nshards = self.ks.shard_count();
+        let bits = nshards.trailing_zeros();
+        let mut shard = (cursor & (nshards as u64 - 1)) as usize;
+        let mut dc = if bits == 64 { 0 } else { cursor >> bits };
+        let now = self.now;
+        let mut out = Vec::new();
+        let mut seen = 0usize;
+        let mut budget = count.saturating_mul(10).max(1);
+        let mut expired: Vec<SmallBytes> = Vec::new();
+        loop {
+            let Some(sh) = self.locks.get(db, shard) else {
+                // Not held (cannot happen under Db scope): end the scan rather than loop.
+                return (0, out);
+            };
+            if sh.dict.is_empty() {
+                dc = 0;
+            } else {
+                dc = sh.dict.scan(dc, |e| {
+                    if e.is_expired(now) {
+                        expired.push(e.key.clone());
+                    } else {
+                        seen += 1;
+                        if keep(e) {
+                            out.push(e.key.clone());
+                        }
+                    }
+                });
+                for k in expired.drain(..) {
+                    sh.take(&k);
+                    self.fx.pre.push((db, OwnedArgv::from_slices([&b"DEL"[..], k.as_slice()])));
+                    self.fx.expired += 1;
+                    self.stats.expired(1);
+                }
+            }
+            budget -= 1;
+            if dc == 0 {
+                shard += 1;
+                if shard == nshards {
+                    return (0, out);
+                }
+            }
+            if seen >= count || budget == 0 {
+                return ((dc << bits) | shard as u64, out);
+            }
+        }
+    }
+
+    /// Every live key of the current database for which `keep` is true (KEYS). Expired keys
+    /// are skipped, not deleted, as Redis's KEYS does.
+    pub fn all_keys(&mut self, mut keep: impl FnMut(&Entry) -> bool) -> Vec<SmallBytes> {
+        let now = self.now;
+        let mut out = Vec::new();
+        for sh in self.shards() {
+            for e in sh.dict.iter() {
+                if !e.is_expired(now) && keep(e) {
+                    out.push(e.key.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// A random live key of the current database (RANDOMKEY), each key about equally
+    /// likely: the shard is drawn weighted by its size, then a key within it. Expired keys
+    /// drawn on the way are deleted and the draw repeats.
+    pub fn random_key(&mut self, mut rand: impl FnMut() -> u64) -> Option<SmallBytes> {
+        let db = self.index;
+        let now = self.now;
+        let nshards = self.ks.shard_count();
+        // Each failed draw deletes a key, so this ends; the bound is a safety net.
+        for _ in 0..1_000_000 {
+            let sizes: Vec<usize> = (0..nshards)
+                .map(|s| self.locks.get(db, s).map(|sh| sh.dict.len()).unwrap_or(0))
+                .collect();
+            let total: usize = sizes.iter().sum();
+            if total == 0 {
+                return None;
+            }
+            let mut r = (rand() % total as u64) as usize;
+            let mut shard = 0;
+            while r >= sizes[shard] {
+                r -= sizes[shard];
+                shard += 1;
+            }
+            let sh = self.locks.get(db, shard)?;
+            let (key, dead) = {
+                let e = sh.dict.random(&mut rand)?;
+                (e.key.clone(), e.is_expired(now))
+            };
+            if !dead {
+                return Some(key);
+            }
+            sh.take(&key);
+            self.note_expired(db, &key);
+        }
+        None
     }
 
     /// Visits every locked shard of the current database (Db-scoped commands).

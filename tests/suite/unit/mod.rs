@@ -1,1 +1,4 @@
+mod expire;
+mod keyspace;
+mod scan;
 mod smoke;

@@ -231,7 +231,9 @@ fn renamenx(ctx: &mut Ctx<'_>) -> CmdResult {
 fn db_index(ctx: &Ctx<'_>, a: &[u8]) -> Result<usize, CmdError> {
     let n = int(a)?;
     if n < i32::MIN as i64 || n > i32::MAX as i64 {
-        return Err(CmdError::NotInteger);
+        return Err(CmdError::msg(
+            "ERR value is out of range, value must between -2147483648 and 2147483647",
+        ));
     }
     if n < 0 || n as usize >= ctx.srv.keyspace.db_count() {
         return Err(CmdError::msg(INVALID_DB));

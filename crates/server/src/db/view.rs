@@ -265,7 +265,8 @@ impl<'a> DbCtx<'a> {
     /// its shard's table shrinks between calls, as in Redis.
     ///
     /// Visits buckets until `count` live keys were seen or `count * 10` buckets were
-    /// visited, whichever comes first (Redis's bound). Expired keys met on the way are
+    /// visited, whichever comes first (Redis's bound); empty shards are skipped for free,
+    /// so a small database is returned whole by one call as Redis does. Expired keys met on the way are
     /// deleted and never shown. `keep` filters the keys that were seen (MATCH / TYPE).
     /// Returns the next cursor (0: done) and the kept keys.
     pub fn scan_step(
@@ -289,7 +290,8 @@ impl<'a> DbCtx<'a> {
                 // Not held (cannot happen under Db scope): end the scan rather than loop.
                 return (0, out);
             };
-            if sh.dict.is_empty() {
+            let empty = sh.dict.is_empty();
+            if empty {
                 dc = 0;
             } else {
                 dc = sh.dict.scan(dc, |e| {
@@ -309,11 +311,19 @@ impl<'a> DbCtx<'a> {
                     self.stats.expired(1);
                 }
             }
-            budget -= 1;
+            if !empty {
+                budget -= 1;
+            }
             if dc == 0 {
-                shard += 1;
-                if shard == nshards {
-                    return (0, out);
+                // On to the next shard that holds keys; past the last one the scan is over.
+                loop {
+                    shard += 1;
+                    if shard == nshards {
+                        return (0, out);
+                    }
+                    if self.locks.get(db, shard).is_some_and(|s| !s.dict.is_empty()) {
+                        break;
+                    }
                 }
             }
             if seen >= count || budget == 0 {

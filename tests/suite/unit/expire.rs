@@ -191,12 +191,7 @@ fn expired_keys_are_invisible() {
     while now_ms() < until {
         std::thread::sleep(Duration::from_millis(5));
     }
-    for cmd in [
-        &["TTL", "z"][..],
-        &["PTTL", "z"],
-        &["EXPIRETIME", "z"],
-        &["PEXPIRETIME", "z"],
-    ] {
+    for cmd in [&["TTL", "z"][..], &["PTTL", "z"], &["EXPIRETIME", "z"], &["PEXPIRETIME", "z"]] {
         assert_eq!(c.cmd(cmd), b":-2\r\n");
     }
     for cmd in [

@@ -80,8 +80,27 @@ fn keys_patterns() {
     }
     check_unordered(&mut p, &["KEYS", "*"]);
     for pat in [
-        "foo*", "f*", "*bar", "h?llo", "h*llo", "h[ae]llo", "h[^e]llo", "h[a-b]llo", "x[1-2]",
-        "x[^1]", "a\\*b", "a\\?b", "a[[]b", "*", "?", "", "nomatch*", "[", "a\\\\b", "X*", "x*",
+        "foo*",
+        "f*",
+        "*bar",
+        "h?llo",
+        "h*llo",
+        "h[ae]llo",
+        "h[^e]llo",
+        "h[a-b]llo",
+        "x[1-2]",
+        "x[^1]",
+        "a\\*b",
+        "a\\?b",
+        "a[[]b",
+        "*",
+        "?",
+        "",
+        "nomatch*",
+        "[",
+        "a\\\\b",
+        "X*",
+        "x*",
     ] {
         check_unordered(&mut p, &["KEYS", pat]);
     }
@@ -280,7 +299,10 @@ fn object_subcommands() {
     let (a, b) = p.both(&["OBJECT", "HELP"]);
     let (a, b) = (String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
     assert!(a.starts_with('*') && b.starts_with('*'));
-    assert_eq!(a.lines().nth(1), Some("+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+    assert_eq!(
+        a.lines().nth(1),
+        Some("+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
+    );
     for sub in ["+ENCODING <key>", "+FREQ <key>", "+IDLETIME <key>", "+REFCOUNT <key>", "+HELP"] {
         assert!(a.lines().any(|l| l == sub), "{sub} missing from {a}");
     }

@@ -18,7 +18,11 @@ pub fn scan_reply(r: &[u8]) -> (u64, Vec<String>) {
 }
 
 /// Runs a full SCAN with extra arguments, calling `between` after each call.
-fn full_scan(c: &mut RawConn, extra: &[&str], mut between: impl FnMut(&mut RawConn, usize)) -> Vec<String> {
+fn full_scan(
+    c: &mut RawConn,
+    extra: &[&str],
+    mut between: impl FnMut(&mut RawConn, usize),
+) -> Vec<String> {
     let mut cursor = 0u64;
     let mut all = Vec::new();
     let mut step = 0;

@@ -13,9 +13,7 @@ use resp::parse::Argv;
 
 use crate::cmd::args::{int, is};
 use crate::cmd::error::INVALID_DB;
-use crate::cmd::spec::{
-    acl, flags as f, kflags as k, Arg, CommandSpec, Group, KeySpec, Scope,
-};
+use crate::cmd::spec::{acl, flags as f, kflags as k, Arg, CommandSpec, Group, KeySpec, Scope};
 use crate::cmd::{CmdError, CmdResult, Ctx};
 use crate::db::view::Lookup;
 use crate::db::{Entry, NO_EXPIRE};
@@ -364,7 +362,8 @@ fn object_generic(ctx: &mut Ctx<'_>, what: &str) -> CmdResult {
         "refcount" => {
             // Redis shares the integers 0..9999 between keys (unless an LRU/LFU maxmemory
             // policy forbids it) and reports such objects' refcount as INT_MAX.
-            let small_int = matches!(&e.val, Value::Str(StrValue::Int(n)) if (0..10_000).contains(n));
+            let small_int =
+                matches!(&e.val, Value::Str(StrValue::Int(n)) if (0..10_000).contains(n));
             let n = if small_int && shares_integers(ctx.srv) { SHARED_REFCOUNT } else { 1 };
             ctx.out.int(n);
         }
@@ -595,12 +594,7 @@ const ONE_RW_UPDATE: &[KeySpec] = &[KeySpec::single(k::RW | k::UPDATE, 1)];
 const OBJECT_KEY: &[KeySpec] = &[KeySpec::single(k::RO, 2)];
 const EXPIRE_CONDITION: Arg = Arg::oneof(
     "condition",
-    &[
-        Arg::pure("nx", "NX"),
-        Arg::pure("xx", "XX"),
-        Arg::pure("gt", "GT"),
-        Arg::pure("lt", "LT"),
-    ],
+    &[Arg::pure("nx", "NX"), Arg::pure("xx", "XX"), Arg::pure("gt", "GT"), Arg::pure("lt", "LT")],
 )
 .since("7.0.0")
 .optional();

@@ -395,3 +395,102 @@ impl<'a> DbCtx<'a> {
         self.fx.dirty += n;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::db::Keyspace;
+
+    fn ctx<'a>(ks: &'a Keyspace, stats: &'a WorkerStats, now: i64) -> DbCtx<'a> {
+        DbCtx {
+            locks: ks.lock_all(),
+            index: 0,
+            now,
+            fx: Effects::default(),
+            ks,
+            stats,
+            lru: 0,
+            no_touch: false,
+        }
+    }
+
+    fn put(c: &mut DbCtx<'_>, key: &str, expire: i64) {
+        c.set(key.as_bytes(), Value::Str(StrValue::Int(1)), expire, false).unwrap();
+    }
+
+    #[test]
+    fn scan_step_covers_stable_keys_across_shards_while_tables_resize() {
+        let ks = Keyspace::new(1, 8);
+        let stats = WorkerStats::new(0);
+        let mut seen = HashSet::new();
+        let mut cursor = 0;
+        let mut step = 0;
+        {
+            let mut c = ctx(&ks, &stats, 1000);
+            for i in 0..3000 {
+                put(&mut c, &format!("s{i}"), NO_EXPIRE);
+            }
+        }
+        loop {
+            let mut c = ctx(&ks, &stats, 1000);
+            let (next, keys) = c.scan_step(cursor, 10, |_| true);
+            seen.extend(keys.into_iter().map(|k| k.as_slice().to_vec()));
+            // Grow the tables for a while, then shrink them back.
+            for j in 0..200 {
+                let k = format!("t{}:{j}", step % 30);
+                if step < 30 {
+                    put(&mut c, &k, NO_EXPIRE);
+                } else if step < 60 {
+                    c.delete(k.as_bytes()).unwrap();
+                }
+            }
+            step += 1;
+            cursor = next;
+            if cursor == 0 {
+                break;
+            }
+        }
+        for i in 0..3000 {
+            assert!(seen.contains(format!("s{i}").as_bytes()), "s{i} missed");
+        }
+    }
+
+    #[test]
+    fn walks_never_show_expired_keys_and_delete_what_they_meet() {
+        let ks = Keyspace::new(1, 4);
+        let stats = WorkerStats::new(0);
+        let mut c = ctx(&ks, &stats, 1000);
+        for i in 0..100 {
+            put(&mut c, &format!("dead{i}"), 500);
+        }
+        put(&mut c, "live", 5000);
+        let (next, keys) = c.scan_step(0, 1000, |_| true);
+        assert_eq!(next, 0);
+        assert_eq!(keys, vec![SmallBytes::new(b"live")]);
+        assert_eq!(c.fx.expired, 100);
+        assert_eq!(c.fx.pre.len(), 100);
+        let total: usize = c.shards().map(|s| s.dict.len()).sum();
+        assert_eq!(total, 1);
+        let expires: usize = c.shards().map(|s| s.expires).sum();
+        assert_eq!(expires, 1);
+
+        for i in 0..50 {
+            put(&mut c, &format!("dead{i}"), 500);
+        }
+        let mut x = 7u64;
+        let mut rng = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        assert_eq!(c.random_key(&mut rng), Some(SmallBytes::new(b"live")));
+        assert_eq!(c.all_keys(|_| true), vec![SmallBytes::new(b"live")]);
+        c.delete(b"live").unwrap();
+        // Only expired keys left: RANDOMKEY deletes them all and finds nothing.
+        assert_eq!(c.random_key(&mut rng), None);
+        assert_eq!(c.shards().map(|s| s.dict.len()).sum::<usize>(), 0);
+    }
+}

@@ -332,3 +332,27 @@ fn object_idletime_grows_and_touch_resets_it() {
     assert!(idle(&mut c, "k") <= 1);
     assert!(idle(&mut c, "t") >= 2);
 }
+
+#[test]
+fn resp3_replies_match_reference() {
+    let mut p = Pair::start(&[]);
+    p.both(&["HELLO", "3"]);
+    for c in [
+        &["RANDOMKEY"][..],
+        &["KEYS", "*"],
+        &["SCAN", "0"],
+        &["SET", "a", "1"],
+        &["KEYS", "*"],
+        &["SCAN", "0"],
+        &["RANDOMKEY"],
+        &["OBJECT", "ENCODING", "nokey"],
+        &["OBJECT", "ENCODING", "a"],
+        &["TYPE", "a"],
+        &["EXISTS", "a"],
+        &["TTL", "a"],
+        &["COPY", "a", "b"],
+        &["RENAME", "b", "c"],
+    ] {
+        p.check(c);
+    }
+}

@@ -38,6 +38,15 @@ fn expire_options_and_errors() {
         } else {
             "2000000"
         };
+        let farthest = if cmd.ends_with("AT") {
+            if cmd == "EXPIREAT" {
+                "4000000200"
+            } else {
+                "4000000200000"
+            }
+        } else {
+            "3000000"
+        };
         for c in [
             &[cmd][..],
             &[cmd, "k"],
@@ -66,13 +75,12 @@ fn expire_options_and_errors() {
             &[cmd, "k", far, "LT"],
             &[cmd, "k", far, "NX"],
             &["TTL", "k"],
-            &["EXPIRETIME", "k"],
             &[cmd, "k", farther, "XX"],
             &[cmd, "k", far, "GT"],
             &[cmd, "k", far, "NX"],
             &[cmd, "k", far, "LT"],
             &[cmd, "k", farther, "GT"],
-            &[cmd, "k", farther, "xx", "gt"],
+            &[cmd, "k", farthest, "xx", "gt"],
             &[cmd, "k", farther, "GT"],
             &["PERSIST", "k"],
             &["PERSIST", "k"],

@@ -4,7 +4,7 @@
 //! key access, in one place, as Redis's `lookupKey` does:
 //!
 //! * **lazy expiry**: a key whose TTL has passed is deleted when touched, the deletion is
-//!   recorded for propagation (`DEL key`, ahead of the command's own record) and counted in
+//!   recorded for propagation (`DEL key`, or `UNLINK key` under `lazyfree-lazy-expire`, ahead of the command's own record) and counted in
 //!   `expired_keys`;
 //! * **hits and misses**: read lookups count `keyspace_hits` / `keyspace_misses`;
 //! * **LRU**: lookups refresh the entry's LRU clock unless the client set CLIENT NO-TOUCH or
@@ -129,7 +129,7 @@ impl<'a> DbCtx<'a> {
                 if expired.expire != NO_EXPIRE {
                     shard.expires -= 1;
                 }
-                self.fx.pre.push((db, OwnedArgv::from_slices([&b"DEL"[..], key])));
+                self.fx.pre.push((db, OwnedArgv::from_slices([self.ks.expire_verb(), key])));
                 self.fx.expired += 1;
                 self.stats.expired(1);
                 if counts {
@@ -251,7 +251,7 @@ impl<'a> DbCtx<'a> {
     /// Records the removal of an expired key found by a walk (SCAN, RANDOMKEY): the same
     /// bookkeeping as a lazy expiry in [`lookup_in`](Self::lookup_in).
     fn note_expired(&mut self, db: usize, key: &[u8]) {
-        self.fx.pre.push((db, OwnedArgv::from_slices([&b"DEL"[..], key])));
+        self.fx.pre.push((db, OwnedArgv::from_slices([self.ks.expire_verb(), key])));
         self.fx.expired += 1;
         self.stats.expired(1);
     }
@@ -306,7 +306,8 @@ impl<'a> DbCtx<'a> {
                 });
                 for k in expired.drain(..) {
                     sh.take(&k);
-                    self.fx.pre.push((db, OwnedArgv::from_slices([&b"DEL"[..], k.as_slice()])));
+                    let verb = self.ks.expire_verb();
+                    self.fx.pre.push((db, OwnedArgv::from_slices([verb, k.as_slice()])));
                     self.fx.expired += 1;
                     self.stats.expired(1);
                 }

@@ -15,6 +15,7 @@ pub mod view;
 
 use collections::{Dict, Keyed, SmallBytes};
 use parking_lot::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::types::Value;
 use crate::util::slot::{key_slot, SLOTS};
@@ -122,6 +123,10 @@ pub struct Db {
 /// Every database.
 pub struct Keyspace {
     pub dbs: Box<[Db]>,
+    /// Mirror of `lazyfree-lazy-expire`: expired keys are then propagated as `UNLINK`
+    /// instead of `DEL`, as Redis does. Kept here so the lookup path reads one relaxed
+    /// atomic instead of the configuration; whoever applies the config keeps it in sync.
+    pub lazy_expire: AtomicBool,
     /// log2 of the shard count.
     shard_bits: u32,
 }
@@ -136,7 +141,7 @@ impl Keyspace {
                 shards: (0..shards).map(|_| PaddedShard(Mutex::new(Shard::default()))).collect(),
             })
             .collect();
-        Keyspace { dbs, shard_bits: shards.trailing_zeros() }
+        Keyspace { dbs, lazy_expire: AtomicBool::new(false), shard_bits: shards.trailing_zeros() }
     }
 
     /// Number of databases.
@@ -158,6 +163,17 @@ impl Keyspace {
             return 0;
         }
         key_slot(key) >> (14 - self.shard_bits)
+    }
+
+    /// The command that replays the removal of an expired key: `UNLINK` under
+    /// `lazyfree-lazy-expire`, else `DEL`.
+    #[inline]
+    pub fn expire_verb(&self) -> &'static [u8] {
+        if self.lazy_expire.load(Ordering::Relaxed) {
+            b"UNLINK"
+        } else {
+            b"DEL"
+        }
     }
 
     /// The shard that holds hash slot `slot`.

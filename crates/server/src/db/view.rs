@@ -4,7 +4,7 @@
 //! key access, in one place, as Redis's `lookupKey` does:
 //!
 //! * **lazy expiry**: a key whose TTL has passed is deleted when touched, the deletion is
-//!   recorded for propagation (`DEL key`, ahead of the command's own record) and counted in
+//!   recorded for propagation (`DEL key`, or `UNLINK key` under `lazyfree-lazy-expire`, ahead of the command's own record) and counted in
 //!   `expired_keys`;
 //! * **hits and misses**: read lookups count `keyspace_hits` / `keyspace_misses`;
 //! * **LRU**: lookups refresh the entry's LRU clock unless the client set CLIENT NO-TOUCH or
@@ -27,6 +27,9 @@ use crate::types::{StrValue, Value};
 pub enum Lookup {
     /// A read: counts hits/misses and refreshes the LRU clock.
     Read,
+    /// A read that counts hits/misses but leaves the LRU clock alone (Redis's
+    /// `LOOKUP_NOTOUCH`: EXISTS, TYPE, TTL, OBJECT).
+    ReadNoTouch,
     /// A write: refreshes the LRU clock, no hit/miss accounting.
     Write,
     /// Neither stats nor LRU (EXISTS-like probes, TYPE, OBJECT).
@@ -96,7 +99,8 @@ impl<'a> DbCtx<'a> {
     ) -> Result<Option<&mut Entry>, CmdError> {
         let now = self.now;
         let lru = self.lru;
-        let touch = mode != Lookup::Peek && !self.no_touch;
+        let touch = matches!(mode, Lookup::Read | Lookup::Write) && !self.no_touch;
+        let counts = matches!(mode, Lookup::Read | Lookup::ReadNoTouch);
         let ks = self.ks;
         let s = ks.shard_of(key);
         let Some(shard) = self.locks.get(db, s) else {
@@ -110,13 +114,13 @@ impl<'a> DbCtx<'a> {
                 if touch {
                     e.lru = lru;
                 }
-                if mode == Lookup::Read {
+                if counts {
                     self.stats.hit();
                 }
                 Ok(Some(e))
             }
             Ok(None) => {
-                if mode == Lookup::Read {
+                if counts {
                     self.stats.miss();
                 }
                 Ok(None)
@@ -125,10 +129,10 @@ impl<'a> DbCtx<'a> {
                 if expired.expire != NO_EXPIRE {
                     shard.expires -= 1;
                 }
-                self.fx.pre.push((db, OwnedArgv::from_slices([&b"DEL"[..], key])));
+                self.fx.pre.push((db, OwnedArgv::from_slices([self.ks.expire_verb(), key])));
                 self.fx.expired += 1;
                 self.stats.expired(1);
-                if mode == Lookup::Read {
+                if counts {
                     self.stats.miss();
                 }
                 Ok(None)
@@ -244,6 +248,142 @@ impl<'a> DbCtx<'a> {
         self.set_expire_in(self.index, key, at)
     }
 
+    /// Records the removal of an expired key found by a walk (SCAN, RANDOMKEY): the same
+    /// bookkeeping as a lazy expiry in [`lookup_in`](Self::lookup_in).
+    fn note_expired(&mut self, db: usize, key: &[u8]) {
+        self.fx.pre.push((db, OwnedArgv::from_slices([self.ks.expire_verb(), key])));
+        self.fx.expired += 1;
+        self.stats.expired(1);
+    }
+
+    /// One SCAN step over the current database (Db scope: every shard is held).
+    ///
+    /// The cursor packs the shard index in its low `log2(shards)` bits and that shard's dict
+    /// cursor (reverse-binary, see `collections::dict`) in the bits above. Shards are walked
+    /// in index order, each to its end, so a key present for the whole scan is returned at
+    /// least once whatever resizes happen between calls; a key may be returned twice when
+    /// its shard's table shrinks between calls, as in Redis.
+    ///
+    /// Visits buckets until `count` live keys were seen or `count * 10` buckets were
+    /// visited, whichever comes first (Redis's bound); empty shards are skipped for free,
+    /// so a small database is returned whole by one call as Redis does. Expired keys met on the way are
+    /// deleted and never shown. `keep` filters the keys that were seen (MATCH / TYPE).
+    /// Returns the next cursor (0: done) and the kept keys.
+    pub fn scan_step(
+        &mut self,
+        cursor: u64,
+        count: usize,
+        mut keep: impl FnMut(&Entry) -> bool,
+    ) -> (u64, Vec<SmallBytes>) {
+        let db = self.index;
+        let nshards = self.ks.shard_count();
+        let bits = nshards.trailing_zeros();
+        let mut shard = (cursor & (nshards as u64 - 1)) as usize;
+        let mut dc = if bits == 64 { 0 } else { cursor >> bits };
+        let now = self.now;
+        let mut out = Vec::new();
+        let mut seen = 0usize;
+        let mut budget = count.saturating_mul(10).max(1);
+        let mut expired: Vec<SmallBytes> = Vec::new();
+        loop {
+            let Some(sh) = self.locks.get(db, shard) else {
+                // Not held (cannot happen under Db scope): end the scan rather than loop.
+                return (0, out);
+            };
+            let empty = sh.dict.is_empty();
+            if empty {
+                dc = 0;
+            } else {
+                dc = sh.dict.scan(dc, |e| {
+                    if e.is_expired(now) {
+                        expired.push(e.key.clone());
+                    } else {
+                        seen += 1;
+                        if keep(e) {
+                            out.push(e.key.clone());
+                        }
+                    }
+                });
+                for k in expired.drain(..) {
+                    sh.take(&k);
+                    let verb = self.ks.expire_verb();
+                    self.fx.pre.push((db, OwnedArgv::from_slices([verb, k.as_slice()])));
+                    self.fx.expired += 1;
+                    self.stats.expired(1);
+                }
+            }
+            if !empty {
+                budget -= 1;
+            }
+            if dc == 0 {
+                // On to the next shard that holds keys; past the last one the scan is over.
+                loop {
+                    shard += 1;
+                    if shard == nshards {
+                        return (0, out);
+                    }
+                    if self.locks.get(db, shard).is_some_and(|s| !s.dict.is_empty()) {
+                        break;
+                    }
+                }
+            }
+            if seen >= count || budget == 0 {
+                return ((dc << bits) | shard as u64, out);
+            }
+        }
+    }
+
+    /// Every live key of the current database for which `keep` is true (KEYS). Expired keys
+    /// are skipped, not deleted, as Redis's KEYS does.
+    pub fn all_keys(&mut self, mut keep: impl FnMut(&Entry) -> bool) -> Vec<SmallBytes> {
+        let now = self.now;
+        let mut out = Vec::new();
+        for sh in self.shards() {
+            for e in sh.dict.iter() {
+                if !e.is_expired(now) && keep(e) {
+                    out.push(e.key.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// A random live key of the current database (RANDOMKEY), each key about equally
+    /// likely: the shard is drawn weighted by its size, then a key within it. Expired keys
+    /// drawn on the way are deleted and the draw repeats.
+    pub fn random_key(&mut self, mut rand: impl FnMut() -> u64) -> Option<SmallBytes> {
+        let db = self.index;
+        let now = self.now;
+        let nshards = self.ks.shard_count();
+        // Each failed draw deletes a key, so this ends; the bound is a safety net.
+        for _ in 0..1_000_000 {
+            let sizes: Vec<usize> = (0..nshards)
+                .map(|s| self.locks.get(db, s).map(|sh| sh.dict.len()).unwrap_or(0))
+                .collect();
+            let total: usize = sizes.iter().sum();
+            if total == 0 {
+                return None;
+            }
+            let mut r = (rand() % total as u64) as usize;
+            let mut shard = 0;
+            while r >= sizes[shard] {
+                r -= sizes[shard];
+                shard += 1;
+            }
+            let sh = self.locks.get(db, shard)?;
+            let (key, dead) = {
+                let e = sh.dict.random(&mut rand)?;
+                (e.key.clone(), e.is_expired(now))
+            };
+            if !dead {
+                return Some(key);
+            }
+            sh.take(&key);
+            self.note_expired(db, &key);
+        }
+        None
+    }
+
     /// Visits every locked shard of the current database (Db-scoped commands).
     pub fn shards<'s>(&'s mut self) -> impl Iterator<Item = &'s mut Shard> + use<'s, 'a> {
         let db = self.index;
@@ -254,5 +394,104 @@ impl<'a> DbCtx<'a> {
     #[inline]
     pub fn dirty(&mut self, n: u64) {
         self.fx.dirty += n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::db::Keyspace;
+
+    fn ctx<'a>(ks: &'a Keyspace, stats: &'a WorkerStats, now: i64) -> DbCtx<'a> {
+        DbCtx {
+            locks: ks.lock_all(),
+            index: 0,
+            now,
+            fx: Effects::default(),
+            ks,
+            stats,
+            lru: 0,
+            no_touch: false,
+        }
+    }
+
+    fn put(c: &mut DbCtx<'_>, key: &str, expire: i64) {
+        c.set(key.as_bytes(), Value::Str(StrValue::Int(1)), expire, false).unwrap();
+    }
+
+    #[test]
+    fn scan_step_covers_stable_keys_across_shards_while_tables_resize() {
+        let ks = Keyspace::new(1, 8);
+        let stats = WorkerStats::new(0);
+        let mut seen = HashSet::new();
+        let mut cursor = 0;
+        let mut step = 0;
+        {
+            let mut c = ctx(&ks, &stats, 1000);
+            for i in 0..3000 {
+                put(&mut c, &format!("s{i}"), NO_EXPIRE);
+            }
+        }
+        loop {
+            let mut c = ctx(&ks, &stats, 1000);
+            let (next, keys) = c.scan_step(cursor, 10, |_| true);
+            seen.extend(keys.into_iter().map(|k| k.as_slice().to_vec()));
+            // Grow the tables for a while, then shrink them back.
+            for j in 0..200 {
+                let k = format!("t{}:{j}", step % 30);
+                if step < 30 {
+                    put(&mut c, &k, NO_EXPIRE);
+                } else if step < 60 {
+                    c.delete(k.as_bytes()).unwrap();
+                }
+            }
+            step += 1;
+            cursor = next;
+            if cursor == 0 {
+                break;
+            }
+        }
+        for i in 0..3000 {
+            assert!(seen.contains(format!("s{i}").as_bytes()), "s{i} missed");
+        }
+    }
+
+    #[test]
+    fn walks_never_show_expired_keys_and_delete_what_they_meet() {
+        let ks = Keyspace::new(1, 4);
+        let stats = WorkerStats::new(0);
+        let mut c = ctx(&ks, &stats, 1000);
+        for i in 0..100 {
+            put(&mut c, &format!("dead{i}"), 500);
+        }
+        put(&mut c, "live", 5000);
+        let (next, keys) = c.scan_step(0, 1000, |_| true);
+        assert_eq!(next, 0);
+        assert_eq!(keys, vec![SmallBytes::new(b"live")]);
+        assert_eq!(c.fx.expired, 100);
+        assert_eq!(c.fx.pre.len(), 100);
+        let total: usize = c.shards().map(|s| s.dict.len()).sum();
+        assert_eq!(total, 1);
+        let expires: usize = c.shards().map(|s| s.expires).sum();
+        assert_eq!(expires, 1);
+
+        for i in 0..50 {
+            put(&mut c, &format!("dead{i}"), 500);
+        }
+        let mut x = 7u64;
+        let mut rng = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        assert_eq!(c.random_key(&mut rng), Some(SmallBytes::new(b"live")));
+        assert_eq!(c.all_keys(|_| true), vec![SmallBytes::new(b"live")]);
+        c.delete(b"live").unwrap();
+        // Only expired keys left: RANDOMKEY deletes them all and finds nothing.
+        assert_eq!(c.random_key(&mut rng), None);
+        assert_eq!(c.shards().map(|s| s.dict.len()).sum::<usize>(), 0);
     }
 }

@@ -538,7 +538,7 @@ pub static PARAMS: &[Param] = &[
     todo("latency-tracking", Kind::Bool, "yes"),
     todo("latency-tracking-info-percentiles", Kind::Percentiles, "50 99 99.9").flags(MULTI_ARG),
     todo("lazyfree-lazy-eviction", Kind::Bool, "no"),
-    todo("lazyfree-lazy-expire", Kind::Bool, "no"),
+    p("lazyfree-lazy-expire", Kind::Bool, "no"),
     todo("lazyfree-lazy-server-del", Kind::Bool, "no"),
     todo("lazyfree-lazy-user-del", Kind::Bool, "no"),
     todo("lazyfree-lazy-user-flush", Kind::Bool, "no"),

@@ -3,7 +3,7 @@
 //! * refresh the LRU clock;
 //! * active expiry (`db/expire.rs`): per shard, sample keys with a TTL and delete expired ones
 //!   while more than 10% of a sample was stale, within 25% of the cron period in total;
-//!   deletions are propagated as `DEL` like lazy ones;
+//!   deletions are propagated as `DEL` (`UNLINK` under lazyfree-lazy-expire) like lazy ones;
 //! * close clients idle longer than `timeout`;
 //! * advance incremental rehashing of big shards by up to 1 ms each.
 //!
@@ -31,6 +31,8 @@ pub fn spawn(srv: Arc<Server>) {
                 let period = Duration::from_micros(1_000_000 / hz as u64);
                 let tick = Instant::now();
                 srv.update_lru_clock();
+                let lazy = srv.config.settings().lazyfree_lazy_expire;
+                srv.keyspace.lazy_expire.store(lazy, Ordering::Relaxed);
                 if srv.active_expire.load(Ordering::Relaxed) {
                     active_expire(&srv, &stats, period);
                 }
@@ -53,13 +55,14 @@ fn active_expire(srv: &Server, stats: &crate::stats::WorkerStats, period: Durati
     let (mut sampled_total, mut expired_total) = (0usize, 0usize);
     let ks = &srv.keyspace;
     'outer: for db in 0..ks.db_count() {
-        for (si, shard) in ks.dbs[db].shards.iter().enumerate() {
-            let _ = si;
-            let Some(mut g) = shard.0.try_lock() else { continue };
-            if g.expires == 0 {
-                continue;
-            }
+        for shard in ks.dbs[db].shards.iter() {
             loop {
+                // Take the shard for one bounded pass at a time, so a client never waits
+                // behind more than one sample of expiry work.
+                let Some(mut g) = shard.0.try_lock() else { break };
+                if g.expires == 0 {
+                    break;
+                }
                 let now = now_ms();
                 let pass = sample_and_expire(&mut g, now, want);
                 sampled_total += pass.sampled;
@@ -67,7 +70,8 @@ fn active_expire(srv: &Server, stats: &crate::stats::WorkerStats, period: Durati
                 if !pass.expired.is_empty() {
                     stats.expired(pass.expired.len() as u64);
                     for k in &pass.expired {
-                        srv.prop.emit_raw(db, OwnedArgv::from_slices([&b"DEL"[..], k.as_slice()]));
+                        let verb = ks.expire_verb();
+                        srv.prop.emit_raw(db, OwnedArgv::from_slices([verb, k.as_slice()]));
                     }
                 }
                 if start.elapsed() > budget {

@@ -155,6 +155,20 @@ impl Proc {
         }
     }
 
+    /// Resident set size of the process in KiB (`VmRSS` of `/proc/<pid>/status`).
+    pub fn rss_kb(&self) -> u64 {
+        rss_kb(self.child.id())
+    }
+
+    /// Asserts the server still serves a new client: PING, then a SET/GET round trip.
+    pub fn assert_serving(&self) {
+        let mut c = self.raw();
+        assert_eq!(c.cmd_str(&["PING"]), "+PONG\r\n", "server stopped answering PING");
+        assert_eq!(c.cmd_str(&["SET", "__alive__", "yes"]), "+OK\r\n");
+        assert_eq!(c.cmd_str(&["GET", "__alive__"]), "$3\r\nyes\r\n");
+        assert_eq!(c.cmd_str(&["DEL", "__alive__"]), ":1\r\n");
+    }
+
     /// Sends a signal (`kill -s`).
     pub fn signal(&self, sig: &str) {
         let _ = Command::new("kill").args(["-s", sig, &self.child.id().to_string()]).status();
@@ -167,6 +181,17 @@ impl Drop for Proc {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Resident set size of process `pid` in KiB, from `/proc/<pid>/status`.
+pub fn rss_kb(pid: u32) -> u64 {
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc/<pid>/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in /proc/<pid>/status")
 }
 
 /// The server under test.
@@ -214,6 +239,13 @@ impl RawConn {
     /// Connects to 127.0.0.1:port.
     pub fn connect(port: u16) -> RawConn {
         let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        s.set_nodelay(true).expect("nodelay");
+        RawConn { r: BufReader::new(s.try_clone().expect("clone")), w: s }
+    }
+
+    /// Wraps an already connected stream.
+    pub fn from_stream(s: TcpStream) -> RawConn {
         s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
         s.set_nodelay(true).expect("nodelay");
         RawConn { r: BufReader::new(s.try_clone().expect("clone")), w: s }
@@ -299,6 +331,47 @@ impl RawConn {
         }
     }
 
+    /// Reads whatever arrives until the server closes the connection or nothing arrives for
+    /// `quiet`; returns the bytes and whether the connection was closed.
+    pub fn read_until_close_or_quiet(&mut self, quiet: Duration) -> (Vec<u8>, bool) {
+        let mut out = self.r.buffer().to_vec();
+        self.r.consume(out.len());
+        self.w.set_read_timeout(Some(quiet)).expect("timeout");
+        let mut buf = [0u8; 65536];
+        let closed = loop {
+            match self.r.get_mut().read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    break false
+                }
+                Err(_) => break true, // reset by peer
+            }
+        };
+        self.w.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        (out, closed)
+    }
+
+    /// Sends raw bytes, ignoring errors (the server may already have closed the connection).
+    pub fn send_lossy(&mut self, bytes: &[u8]) {
+        let _ = self.w.write_all(bytes);
+    }
+
+    /// Sets the read timeout of `read_reply` and friends (10 s by default).
+    pub fn set_read_timeout(&mut self, t: Duration) {
+        self.w.set_read_timeout(Some(t)).expect("timeout");
+    }
+
+    /// Closes the write half (the server sees EOF after what was sent).
+    pub fn shutdown_write(&mut self) {
+        let _ = self.w.shutdown(std::net::Shutdown::Write);
+    }
+
     /// True if the server closed the connection (reads EOF within the timeout).
     pub fn is_closed(&mut self) -> bool {
         let mut buf = [0u8; 1];
@@ -339,6 +412,29 @@ impl Pair {
     /// Sends `args` to both and returns both raw replies.
     pub fn both<A: AsRef<[u8]>>(&mut self, args: &[A]) -> (Vec<u8>, Vec<u8>) {
         (self.a.cmd(args), self.b.cmd(args))
+    }
+
+    /// Sends raw bytes to both over fresh connections and returns what each answered until it
+    /// closed the connection or stayed quiet for `quiet`, with whether it closed.
+    pub fn raw_both(&self, bytes: &[u8], quiet: Duration) -> ((Vec<u8>, bool), (Vec<u8>, bool)) {
+        let mut x = self.ours.raw();
+        let mut y = self.reference.raw();
+        x.send_lossy(bytes);
+        y.send_lossy(bytes);
+        (x.read_until_close_or_quiet(quiet), y.read_until_close_or_quiet(quiet))
+    }
+
+    /// Sends raw bytes to both over fresh connections and asserts the same answer and the
+    /// same close/keep-open outcome; returns ferrodis's answer.
+    pub fn check_raw(&self, bytes: &[u8], quiet: Duration) -> (Vec<u8>, bool) {
+        let (x, y) = self.raw_both(bytes, quiet);
+        let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
+        assert_eq!(
+            (String::from_utf8_lossy(&x.0).into_owned(), x.1),
+            (String::from_utf8_lossy(&y.0).into_owned(), y.1),
+            "reply (and closed?) differ for raw input {shown:?}"
+        );
+        x
     }
 
     /// Sends `args` to both and asserts identical replies.

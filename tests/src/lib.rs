@@ -160,6 +160,12 @@ impl Proc {
         rss_kb(self.child.id())
     }
 
+    /// Virtual memory size of the process in KiB (`VmSize`): catches large allocations that
+    /// were never touched (and so do not show in RSS).
+    pub fn vm_size_kb(&self) -> u64 {
+        proc_status_kb(self.child.id(), "VmSize")
+    }
+
     /// Asserts the server still serves a new client: PING, then a SET/GET round trip.
     pub fn assert_serving(&self) {
         let mut c = self.raw();
@@ -185,13 +191,19 @@ impl Drop for Proc {
 
 /// Resident set size of process `pid` in KiB, from `/proc/<pid>/status`.
 pub fn rss_kb(pid: u32) -> u64 {
+    proc_status_kb(pid, "VmRSS")
+}
+
+/// A `/proc/<pid>/status` memory field (`VmRSS`, `VmSize`, `VmHWM`, ...) in KiB.
+pub fn proc_status_kb(pid: u32, field: &str) -> u64 {
     let status =
         std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc/<pid>/status");
+    let prefix = format!("{field}:");
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS in /proc/<pid>/status")
+        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
 }
 
 /// The server under test.

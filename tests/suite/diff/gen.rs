@@ -25,12 +25,14 @@
 //! * A small key space ([`KEYS`], 8 names including the empty key and a hash-tagged pair) and a
 //!   small value space ([`VALUES`]: integers at the edges of i64, floats, padded numbers,
 //!   binary, empty), so commands keep hitting each other's keys and values.
-//! * Expiry times never elapse during a normal run: relative times are at least ~27 hours
+//! * Expiry times never elapse during a normal run: relative times are at least ~104 days
 //!   and absolute ones are far in the future (or in the past, which deletes at once). To make
-//!   `GT`/`LT` comparisons independent of the moment a command runs, a relative time shrinks by
-//!   one second per generated step (`base - step`), so two relative times with the same base
-//!   always compare the same way on both servers (a step takes far less than a second), and
-//!   distinct bases are 10000 s apart.
+//!   `GT`/`LT` comparisons independent of the moment a command runs, a relative time is
+//!   `base - step` seconds (the same number of seconds times 1000 for the millisecond forms):
+//!   two relative times with the same base, set at steps i < j, always compare the same way on
+//!   both servers because j-i steps take far less than j-i seconds. Bases are 10^6 s apart,
+//!   runs are limited to [`MAX_STEPS`] (10^5) steps, and absolute times sit half-way between
+//!   bases, so no two expiry times from different bases are ever within 4*10^5 s.
 //! * With a small probability a command is mangled (arguments dropped or added, option typos)
 //!   to compare the error paths; command names and options come in random letter case.
 
@@ -133,6 +135,13 @@ pub const REWORKED: &[&str] = &[
     // keys branch: EXPIRE's NX/XX/GT/LT options (ferrodis ignores them so far)
     "expire",
 ];
+
+/// Longest run the expiry-time scheme supports (see the file header).
+pub const MAX_STEPS: u64 = 100_000;
+
+/// First relative base (s), and the gap between bases.
+const BASE: i64 = 10_000_000;
+const GAP: i64 = 1_000_000;
 
 /// Which kind of run the generator feeds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -259,6 +268,10 @@ impl Gen {
     /// The next command.
     pub fn next_step(&mut self) -> Step {
         self.step += 1;
+        assert!(
+            self.step <= MAX_STEPS,
+            "runs are limited to {MAX_STEPS} steps (expiry-time scheme)"
+        );
         if self.mode == Mode::ShortExpiry {
             if self.batch_left > 0 {
                 self.batch_left -= 1;
@@ -375,7 +388,12 @@ impl Gen {
 
     /// A relative time in seconds that does not elapse during a run (see the file header).
     fn rel_secs(&mut self) -> i64 {
-        100_000 + 10_000 * self.rng.below(10) as i64 - self.step as i64
+        BASE + GAP * self.rng.below(10) as i64 - self.step as i64
+    }
+
+    /// An absolute unix time (s) half-way between two relative bases (see the file header).
+    fn abs_secs(&mut self) -> i64 {
+        self.now_s + BASE + GAP / 2 + GAP * self.rng.below(10) as i64
     }
 
     /// An expiry argument in seconds (relative) for EX / EXPIRE, with a few invalid ones.
@@ -399,7 +417,7 @@ impl Gen {
             2 => b("xyz"),
             3 => b("9223372036854775807"),
             4 => b("-9223372036854775808"),
-            _ => b(&(self.rel_secs() * 1000 + 5_000).to_string()),
+            _ => b(&(self.rel_secs() * 1000).to_string()),
         }
     }
 
@@ -411,7 +429,7 @@ impl Gen {
             2 => b("-1"),
             3 => b("x"),
             4 => b(&(self.now_s - 1000).to_string()),
-            _ => b(&(self.now_s + 105_000 + 10_000 * self.rng.below(10) as i64).to_string()),
+            _ => b(&self.abs_secs().to_string()),
         }
     }
 
@@ -424,7 +442,7 @@ impl Gen {
             3 => b("9223372036854775807"),
             4 => b(&((self.now_s - 1000) * 1000).to_string()),
             _ => {
-                let s = self.now_s + 105_000 + 10_000 * self.rng.below(10) as i64;
+                let s = self.abs_secs();
                 b(&(s * 1000 + 7).to_string())
             }
         }

@@ -227,8 +227,19 @@ impl Runner {
     /// state differs.
     fn replay_differs(&mut self, steps: &[Step]) -> bool {
         self.reset();
+        let mut in_batch = false;
         for (i, s) in steps.iter().enumerate() {
-            if self.exec(i, s).is_some() {
+            // Shrinking may drop the step that carried the wait after a short-expiry batch:
+            // keep waiting at every batch end, or the candidate would race with the clock.
+            let waited;
+            let step = if in_batch && s.compare && s.sleep_before_ms == 0 {
+                waited = Step { argv: s.argv.clone(), compare: true, sleep_before_ms: 60 };
+                &waited
+            } else {
+                s
+            };
+            in_batch = !s.compare;
+            if self.exec(i, step).is_some() {
                 return true;
             }
         }

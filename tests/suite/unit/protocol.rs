@@ -191,7 +191,7 @@ fn slow_huge_declared_lengths_do_not_allocate_up_front() {
             }
         }
         i += 1;
-        if i % 10 == 0 {
+        if i.is_multiple_of(10) {
             let rss = srv.rss_kb();
             max_growth = max_growth.max(rss.saturating_sub(base));
         }

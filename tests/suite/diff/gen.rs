@@ -421,9 +421,13 @@ impl Gen {
         }
     }
 
-    /// An absolute unix time in seconds (EXAT / EXPIREAT): far future, or past.
-    fn unix_s_arg(&mut self) -> Vec<u8> {
+    /// An absolute unix time in seconds (EXAT / EXPIREAT): far future, or past when `past`.
+    ///
+    /// SET gets no past times: Redis 7.0 keeps such a key until its expiry cycle or an access
+    /// reclaims it, so DBSIZE would depend on timing (see tests/ALLOWED_DIFFERENCES.md).
+    fn unix_s_arg(&mut self, past: bool) -> Vec<u8> {
         match self.rng.below(12) {
+            0 | 4 if !past => b(&self.abs_secs().to_string()),
             0 => b("1"),
             1 => b("0"),
             2 => b("-1"),
@@ -433,9 +437,10 @@ impl Gen {
         }
     }
 
-    /// An absolute unix time in milliseconds (PXAT / PEXPIREAT).
-    fn unix_ms_arg(&mut self) -> Vec<u8> {
+    /// An absolute unix time in milliseconds (PXAT / PEXPIREAT); past ones only when `past`.
+    fn unix_ms_arg(&mut self, past: bool) -> Vec<u8> {
         match self.rng.below(12) {
+            0 | 4 if !past => b(&(self.abs_secs() * 1000 + 3).to_string()),
             0 => b("1"),
             1 => b("0"),
             2 => b("-1"),
@@ -467,11 +472,11 @@ impl Gen {
                 }
                 7 => {
                     argv.push(self.opt("EXAT"));
-                    argv.push(self.unix_s_arg());
+                    argv.push(self.unix_s_arg(false));
                 }
                 8 => {
                     argv.push(self.opt("PXAT"));
-                    argv.push(self.unix_ms_arg());
+                    argv.push(self.unix_ms_arg(false));
                 }
                 9 => argv.push(self.opt("EX")), // missing value
                 _ => argv.push(self.opt_of(&["PERSIST", "NXX", "EXX"])),
@@ -503,11 +508,11 @@ impl Gen {
                 }
                 2 => {
                     argv.push(self.opt("EXAT"));
-                    argv.push(self.unix_s_arg());
+                    argv.push(self.unix_s_arg(true));
                 }
                 3 => {
                     argv.push(self.opt("PXAT"));
-                    argv.push(self.unix_ms_arg());
+                    argv.push(self.unix_ms_arg(true));
                 }
                 4 => argv.push(self.opt("PERSIST")),
                 _ => argv.push(self.opt_of(&["KEEPTTL", "EX", "GET"])),
@@ -743,7 +748,7 @@ pub static COMMANDS: &[Entry] = &[
         name: "expireat",
         weight: 4,
         build: |g| {
-            let mut a = cmd("EXPIREAT", vec![g.key(), g.unix_s_arg()]);
+            let mut a = cmd("EXPIREAT", vec![g.key(), g.unix_s_arg(true)]);
             g.expire_options(&mut a);
             a
         },
@@ -752,7 +757,7 @@ pub static COMMANDS: &[Entry] = &[
         name: "pexpireat",
         weight: 4,
         build: |g| {
-            let mut a = cmd("PEXPIREAT", vec![g.key(), g.unix_ms_arg()]);
+            let mut a = cmd("PEXPIREAT", vec![g.key(), g.unix_ms_arg(true)]);
             g.expire_options(&mut a);
             a
         },

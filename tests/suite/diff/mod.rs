@@ -319,6 +319,7 @@ impl Runner {
             };
             msg.push_str(&format!("  #{i}: {}{wait}\n", show_cmd(&d.argv)));
         }
+        msg.push_str(&self.dump_state());
         if shrink {
             match self.shrink() {
                 Some(steps) => {
@@ -343,6 +344,46 @@ impl Runner {
             self.seed
         ));
         msg
+    }
+
+    /// Every key of databases 0..3 on both servers (TYPE, PTTL), for the report.
+    fn dump_state(&mut self) -> String {
+        let mut out = String::new();
+        let (x, y) = self.pair.both(&["INFO", "keyspace"]);
+        out.push_str(&format!(
+            "INFO keyspace right after the difference:\n  ferrodis: {}\n  redis:    {}\n",
+            show_reply(&x),
+            show_reply(&y)
+        ));
+        out.push_str("keyspace after the difference (key: ferrodis | redis):\n");
+        let mut rows = Vec::new();
+        for db in ["0", "1", "2"] {
+            let sel = vec![b"SELECT".to_vec(), db.as_bytes().to_vec()];
+            let (_, _) = self.pair.both(&sel);
+            for key in KEYS {
+                let row: Vec<(String, String)> = ["TYPE", "PTTL"]
+                    .iter()
+                    .map(|c| {
+                        let (x, y) = self.pair.both(&[c.as_bytes(), key]);
+                        (show_reply(&x), show_reply(&y))
+                    })
+                    .collect();
+                if row[0].0 != "+none\\r\\n" || row[0].1 != "+none\\r\\n" {
+                    let ours: Vec<&str> = row.iter().map(|r| r.0.as_str()).collect();
+                    let theirs: Vec<&str> = row.iter().map(|r| r.1.as_str()).collect();
+                    rows.push(format!(
+                        "  db {db} {}: {} | {}\n",
+                        quote(key),
+                        ours.join(" "),
+                        theirs.join(" ")
+                    ));
+                }
+            }
+        }
+        for r in rows {
+            out.push_str(&r);
+        }
+        out
     }
 
     /// A one-line summary of `m`.

@@ -136,6 +136,11 @@ impl Proc {
         RawConn::connect(self.port)
     }
 
+    /// True while the process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -277,6 +282,12 @@ impl RawConn {
     pub fn cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Vec<u8> {
         self.send_cmd(args);
         self.read_reply()
+    }
+
+    /// Sends a command and returns its reply, or None if the connection is gone.
+    pub fn try_cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Option<Vec<u8>> {
+        self.w.write_all(&encode(args)).ok()?;
+        self.try_read_reply()
     }
 
     /// Sends a command and returns its reply as text (lossy), for readable assertions.

@@ -319,6 +319,10 @@ impl Runner {
             };
             msg.push_str(&format!("  #{i}: {}{wait}\n", show_cmd(&d.argv)));
         }
+        let (a, b) = (self.pair.ours.is_running(), self.pair.reference.is_running());
+        if !a || !b {
+            msg.push_str(&format!("SERVER EXITED: ferrodis running={a}, redis-server running={b}\n"));
+        }
         msg.push_str(&self.dump_state());
         if shrink {
             match self.shrink() {
@@ -346,10 +350,18 @@ impl Runner {
         msg
     }
 
+    /// Sends to both for the report: a closed connection shows as `<closed>`, no panic.
+    fn try_both(&mut self, argv: &[&[u8]]) -> (Vec<u8>, Vec<u8>) {
+        let closed = || b"<closed>".to_vec();
+        let x = self.pair.a.try_cmd(argv).unwrap_or_else(closed);
+        let y = self.pair.b.try_cmd(argv).unwrap_or_else(closed);
+        (x, y)
+    }
+
     /// Every key of databases 0..3 on both servers (TYPE, PTTL), for the report.
     fn dump_state(&mut self) -> String {
         let mut out = String::new();
-        let (x, y) = self.pair.both(&["INFO", "keyspace"]);
+        let (x, y) = self.try_both(&[b"INFO".as_slice(), b"keyspace"]);
         out.push_str(&format!(
             "INFO keyspace right after the difference:\n  ferrodis: {}\n  redis:    {}\n",
             show_reply(&x),
@@ -358,13 +370,12 @@ impl Runner {
         out.push_str("keyspace after the difference (key: ferrodis | redis):\n");
         let mut rows = Vec::new();
         for db in ["0", "1", "2"] {
-            let sel = vec![b"SELECT".to_vec(), db.as_bytes().to_vec()];
-            let (_, _) = self.pair.both(&sel);
+            self.try_both(&[b"SELECT".as_slice(), db.as_bytes()]);
             for key in KEYS {
                 let row: Vec<(String, String)> = ["TYPE", "PTTL"]
                     .iter()
                     .map(|c| {
-                        let (x, y) = self.pair.both(&[c.as_bytes(), key]);
+                        let (x, y) = self.try_both(&[c.as_bytes(), key]);
                         (show_reply(&x), show_reply(&y))
                     })
                     .collect();
@@ -416,6 +427,9 @@ pub fn run_seeds(seeds: &[u64], n: usize, mode: Mode) {
                 std::thread::spawn(move || {
                     let mut r = Runner::new(seed, mode);
                     let m = r.run(n);
+                    if let Some(m) = &m {
+                        eprintln!("difference: {}", r.summary(m));
+                    }
                     m.map(|m| (r, m))
                 })
             })

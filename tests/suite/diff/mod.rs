@@ -321,7 +321,9 @@ impl Runner {
         }
         let (a, b) = (self.pair.ours.is_running(), self.pair.reference.is_running());
         if !a || !b {
-            msg.push_str(&format!("SERVER EXITED: ferrodis running={a}, redis-server running={b}\n"));
+            msg.push_str(&format!(
+                "SERVER EXITED: ferrodis running={a}, redis-server running={b}\n"
+            ));
         }
         msg.push_str(&self.dump_state());
         if shrink {

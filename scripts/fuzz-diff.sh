@@ -9,7 +9,7 @@
 #   STEPS=5000        commands per seed
 #   SEEDS_PER_RUN=6   seeds per test run (run 3 at a time, each on its own pair of servers)
 #   KEEP_GOING=1      continue after a failure instead of stopping
-#   FERRODIS_DIFF_PENDING=all   also fuzz the commands still listed as pending in gen.rs
+#   FERRODIS_DIFF_PENDING=all   also fuzz the commands still listed as pending in generator.rs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -6,7 +6,7 @@
 //! race: each either leaves its key with an expiry of at most the batch's longest, deletes it,
 //! or (decided without the clock) leaves it unchanged. See `Gen::short_expiry_cmd`.
 
-use super::gen::Mode;
+use super::generator::Mode;
 use super::{run_seeds, seeds, steps};
 
 const EXPIRY_SEEDS: &[u64] = &[11, 12, 13, 14, 15, 16];

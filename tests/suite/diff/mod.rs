@@ -5,18 +5,18 @@
 //! * `FERRODIS_SEED=<n>[,<n>...]` runs those seeds instead of the fixed CI list.
 //! * `FERRODIS_DIFF_STEPS=<n>` sets the number of commands per seed.
 //! * `FERRODIS_DIFF_PENDING=all|name,...` also generates commands still listed as pending
-//!   (see the top of `gen.rs`).
+//!   (see the top of `generator.rs`).
 //! * `FERRODIS_DIFF_NO_SHRINK=1` skips shrinking a failing sequence.
 //!
 //! On a mismatch the test prints the seed, the step, both replies, the recent history, and a
 //! shrunk sequence of commands that still shows a difference, ready to paste into redis-cli.
 
 mod expiry;
-pub mod gen;
+pub mod generator;
 mod random;
 
 use ferrodis_tests::Pair;
-use gen::{Gen, Mode, Step, KEYS};
+use generator::{Gen, Mode, Step, KEYS};
 use std::time::{Duration, Instant};
 
 /// The seeds of the normal suite (and CI) when `FERRODIS_SEED` is not set.

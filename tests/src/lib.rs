@@ -55,10 +55,46 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     d
 }
 
-fn wait_ready(port: u16, child: &mut Child, what: &str) {
+/// Socket inodes of process `pid` (from `/proc/<pid>/fd`).
+fn socket_inodes(pid: u32) -> Vec<u64> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else { return Vec::new() };
+    dir.filter_map(|e| {
+        let link = std::fs::read_link(e.ok()?.path()).ok()?;
+        let l = link.to_str()?;
+        l.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+    })
+    .collect()
+}
+
+/// True when process `pid` itself owns a listening TCP socket on `port`. Used at startup: a
+/// PONG on the port is not enough, because another test (or another user of the machine) may
+/// have taken the port first, in which case our server exits and the PONG came from theirs.
+pub fn process_listens_on(pid: u32, port: u16) -> bool {
+    let inodes = socket_inodes(pid);
+    let port_hex = format!(":{port:04X}");
+    ["/proc/net/tcp", "/proc/net/tcp6"].iter().any(|table| {
+        let Ok(text) = std::fs::read_to_string(table) else { return false };
+        text.lines().skip(1).any(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            f.len() > 9
+                && f[1].ends_with(&port_hex)
+                && f[3] == "0A"
+                && f[9].parse::<u64>().is_ok_and(|i| inodes.contains(&i))
+        })
+    })
+}
+
+/// Waits until the server answers on `port`. Returns false when the answer comes from a
+/// process other than `child` (the port was taken: the caller retries on another port).
+fn wait_ready(port: u16, child: &mut Child, what: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Ok(Some(status)) = child.try_wait() {
+            if !process_listens_on(child.id(), port)
+                && TcpStream::connect(("127.0.0.1", port)).is_ok()
+            {
+                return false; // exited because someone else listens there
+            }
             panic!("{what} exited during startup with {status}");
         }
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
@@ -66,9 +102,14 @@ fn wait_ready(port: u16, child: &mut Child, what: &str) {
             if s.write_all(b"PING\r\n").is_ok() {
                 let mut buf = [0u8; 64];
                 if let Ok(n) = s.read(&mut buf) {
-                    // +PONG, or -NOAUTH / -LOADING: the server is up either way.
+                    // +PONG, or -NOAUTH / -LOADING: a server is up either way; is it ours?
                     if n > 0 {
-                        return;
+                        if process_listens_on(child.id(), port) {
+                            return true;
+                        }
+                        if let Ok(Some(_)) = child.try_wait() {
+                            return false;
+                        }
                     }
                 }
             }
@@ -88,7 +129,7 @@ pub struct Proc {
 impl Proc {
     fn spawn(bin: &std::path::Path, args: &[&str], tag: &str) -> Proc {
         let dir = temp_dir(tag);
-        for _attempt in 0..5 {
+        for _attempt in 0..20 {
             let port = free_port();
             let port_s = port.to_string();
             let mut cmd = Command::new(bin);
@@ -115,8 +156,11 @@ impl Proc {
             if let Ok(Some(_)) = child.try_wait() {
                 continue; // the port was taken meanwhile; try another
             }
-            wait_ready(port, &mut child, tag);
-            return Proc { child, port, dir };
+            if wait_ready(port, &mut child, tag) {
+                return Proc { child, port, dir };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
         }
         panic!("could not start {tag}");
     }
@@ -472,5 +516,21 @@ impl Pair {
                 .collect::<Vec<_>>()
         );
         x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listening_socket_ownership() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        assert!(process_listens_on(std::process::id(), port));
+        // Process 1 (init) does not own our listener.
+        assert!(!process_listens_on(1, port));
+        drop(l);
+        assert!(!process_listens_on(std::process::id(), port));
     }
 }

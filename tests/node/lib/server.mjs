@@ -3,7 +3,7 @@
 // else `target/release/ferrodis-server` at the workspace root.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,11 +55,49 @@ function pingOnce(port) {
 }
 
 /**
+ * True when process `pid` itself owns a listening TCP socket on `port` (Linux /proc). A PONG
+ * on the port is not enough: another test may have taken the port first, and then our server
+ * exits while theirs answers.
+ */
+export function processListensOn(pid, port) {
+  let inodes;
+  try {
+    inodes = new Set(readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        return m ? m[1] : null;
+      } catch { return null; }
+    }).filter(Boolean));
+  } catch { return false; }
+  const portHex = ':' + port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((table) => {
+    let text;
+    try { text = readFileSync(table, 'utf8'); } catch { return false; }
+    return text.split('\n').slice(1).some((line) => {
+      const f = line.trim().split(/\s+/);
+      return f.length > 9 && f[1].endsWith(portHex) && f[3] === '0A' && inodes.has(f[9]);
+    });
+  });
+}
+
+/**
  * Starts ferrodis on `port` (a free one when omitted) with extra `--directive value`
  * arguments; resolves once it answers PING. Returns { port, url, pid, stop() }.
  */
 export async function startServer({ port, args = [], bin } = {}) {
-  port = port ?? await freePort();
+  if (port !== undefined) return startOn(port, args, bin, true);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startOn(await freePort(), args, bin);
+    } catch (e) {
+      if (!(e instanceof PortTaken) || attempt >= 20) throw e;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOn(port, args, bin, fixedPort = false) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ferrodis-node-'));
   const child = spawn(bin ?? ferrodisBin(), [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args,
@@ -69,8 +107,19 @@ export async function startServer({ port, args = [], bin } = {}) {
   child.once('exit', (code, sig) => { exited = `code ${code} signal ${sig}`; });
   const deadline = Date.now() + 20000;
   for (;;) {
+    if (exited && (await pingOnce(port)) && !processListensOn(child.pid, port)) {
+      rmSync(dir, { recursive: true, force: true });
+      if (fixedPort) throw new Error(`port ${port} is taken by another process`);
+      throw new PortTaken(`port ${port} is taken by another process`);
+    }
     if (exited) throw new Error(`${bin ?? 'ferrodis-server'} exited during startup (${exited})`);
-    if (await pingOnce(port)) break;
+    if (await pingOnce(port)) {
+      if (processListensOn(child.pid, port)) break;
+      if (exited) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new PortTaken(`port ${port} is taken by another process`);
+      }
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`ferrodis-server did not start on port ${port}`);

@@ -47,9 +47,16 @@ if [ -z "${SKIP_LINT:-}" ]; then
   step "cargo clippy"
   cargo clippy --all-targets -- -D warnings
 fi
+# Both test phases always run, so one failing phase does not hide the other's results.
+failed=()
 step "cargo test (release)"
-cargo test --workspace --release -- --test-threads="${TEST_THREADS:-4}"
+cargo test --workspace --release -- --test-threads="${TEST_THREADS:-4}" || failed+=("cargo test")
 
 step "node tests"
-(cd tests/node && node --test)
+(cd tests/node && node --test) || failed+=("node tests")
+
+if [ ${#failed[@]} -gt 0 ]; then
+  step "FAILED: ${failed[*]}"
+  exit 1
+fi
 step "all tests passed"

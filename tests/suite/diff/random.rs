@@ -82,3 +82,24 @@ fn generator_covers_every_enabled_command() {
         }
     }
 }
+
+/// The allowed TTL difference (tests/ALLOWED_DIFFERENCES.md) is exactly as wide as documented.
+#[test]
+fn ttl_comparison_rules() {
+    use super::equivalent;
+    let ttl = vec![b"TTL".to_vec(), b"k".to_vec()];
+    let pttl = vec![b"pttl".to_vec(), b"k".to_vec()];
+    assert!(equivalent(&ttl, b":-1\r\n", b":-1\r\n"));
+    assert!(!equivalent(&ttl, b":-1\r\n", b":-2\r\n"));
+    assert!(!equivalent(&ttl, b":-2\r\n", b":5\r\n"));
+    assert!(equivalent(&ttl, b":1000\r\n", b":999\r\n"));
+    assert!(equivalent(&ttl, b":1000\r\n", b":970\r\n"));
+    assert!(!equivalent(&ttl, b":1000\r\n", b":969\r\n"));
+    assert!(!equivalent(&ttl, b":1000000\r\n", b":1000\r\n"));
+    assert!(equivalent(&pttl, b":1000000\r\n", b":999000\r\n"));
+    assert!(!equivalent(&pttl, b":1000000\r\n", b":1000\r\n"));
+    assert!(!equivalent(&ttl, b"-ERR x\r\n", b":5\r\n"));
+    // Other commands: exact only.
+    let get = vec![b"GET".to_vec(), b"k".to_vec()];
+    assert!(!equivalent(&get, b":1\r\n", b":2\r\n"));
+}

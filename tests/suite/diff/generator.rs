@@ -127,6 +127,14 @@ pub const PENDING: &[&str] = &[
     "persist",
     // admin / server branch
     "flushdb",
+    // not assigned to a branch yet (keyspace commands beyond the current batch)
+    "expiretime",
+    "pexpiretime",
+    "move",
+    "swapdb",
+    "keys",
+    "substr",
+    "object",
 ];
 
 /// Commands ferrodis has, whose missing options another branch is adding (see the top of this
@@ -781,4 +789,48 @@ pub static COMMANDS: &[Entry] = &[
         },
     },
     Entry { name: "select", weight: 3, build: |g| cmd("SELECT", vec![g.db_arg()]) },
+    Entry { name: "expiretime", weight: 3, build: |g| cmd("EXPIRETIME", vec![g.key()]) },
+    Entry { name: "pexpiretime", weight: 3, build: |g| cmd("PEXPIRETIME", vec![g.key()]) },
+    Entry {
+        name: "move",
+        weight: 2,
+        build: |g| {
+            let (k, db) = (g.key(), g.db_arg());
+            cmd("MOVE", vec![k, db])
+        },
+    },
+    Entry {
+        name: "swapdb",
+        weight: 1,
+        build: |g| {
+            let (x, y) = (g.db_arg(), g.db_arg());
+            cmd("SWAPDB", vec![x, y])
+        },
+    },
+    Entry {
+        name: "keys",
+        weight: 2,
+        build: |g| {
+            let pats: &[&[u8]] =
+                &[b"*", b"?", b"{t}*", b"k*", b"[ab]", b"\x00*", b"*:*", b"[^a]*", b""];
+            let p = g.rng.pick(pats).to_vec();
+            cmd("KEYS", vec![p])
+        },
+    },
+    Entry {
+        name: "substr",
+        weight: 1,
+        build: |g| {
+            let (k, s, e) = (g.key(), g.small_int(), g.small_int());
+            cmd("SUBSTR", vec![k, s, e])
+        },
+    },
+    Entry {
+        name: "object",
+        weight: 2,
+        build: |g| {
+            let sub = g.opt_of(&["ENCODING", "ENCODING", "ENCODING", "FREQ", "NOSUCH"]);
+            cmd("OBJECT", vec![sub, g.key()])
+        },
+    },
 ];

@@ -99,6 +99,10 @@ fn ttl_comparison_rules() {
     assert!(equivalent(&pttl, b":1000000\r\n", b":999000\r\n"));
     assert!(!equivalent(&pttl, b":1000000\r\n", b":1000\r\n"));
     assert!(!equivalent(&ttl, b"-ERR x\r\n", b":5\r\n"));
+    let keys = vec![b"KEYS".to_vec(), b"*".to_vec()];
+    assert!(equivalent(&keys, b"*2\r\n$1\r\na\r\n$1\r\nb\r\n", b"*2\r\n$1\r\nb\r\n$1\r\na\r\n"));
+    assert!(!equivalent(&keys, b"*2\r\n$1\r\na\r\n$1\r\nb\r\n", b"*2\r\n$1\r\nb\r\n$1\r\nc\r\n"));
+    assert!(equivalent(&keys, b"~1\r\n$0\r\n\r\n", b"~1\r\n$0\r\n\r\n"));
     // Other commands: exact only.
     let get = vec![b"GET".to_vec(), b"k".to_vec()];
     assert!(!equivalent(&get, b":1\r\n", b":2\r\n"));

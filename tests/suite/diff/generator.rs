@@ -192,7 +192,11 @@ impl Rng {
 }
 
 /// A generated command: its arguments, and whether its reply is compared.
+#[derive(Clone)]
 pub struct Step {
+    /// Which of the two client connections (0 or 1) sends it; each has its own selected db
+    /// and protocol state.
+    pub conn: usize,
     pub argv: Vec<Vec<u8>>,
     /// False for commands inside a short-expiry batch, whose replies race with expiry.
     pub compare: bool,
@@ -284,14 +288,16 @@ impl Gen {
             if self.batch_left > 0 {
                 self.batch_left -= 1;
                 let argv = self.short_expiry_cmd();
-                return Step { argv, compare: false, sleep_before_ms: 0 };
+                let conn = self.conn();
+                return Step { conn, argv, compare: false, sleep_before_ms: 0 };
             }
             if self.batch_max_ms > 0 {
                 // The batch is over: wait until all its keys are surely past their expiry.
                 let wait = self.batch_max_ms + 15;
                 self.batch_max_ms = 0;
                 let argv = self.normal_cmd();
-                return Step { argv, compare: true, sleep_before_ms: wait };
+                let conn = self.conn();
+                return Step { conn, argv, compare: true, sleep_before_ms: wait };
             }
             if self.rng.chance(1, 40) {
                 self.batch_left = 1 + self.rng.below(6);
@@ -300,7 +306,13 @@ impl Gen {
             }
         }
         let argv = self.normal_cmd();
-        Step { argv, compare: true, sleep_before_ms: 0 }
+        let conn = self.conn();
+        Step { conn, argv, compare: true, sleep_before_ms: 0 }
+    }
+
+    /// The connection of the next step: mostly the first.
+    fn conn(&mut self) -> usize {
+        usize::from(self.rng.chance(1, 6))
     }
 
     fn next_step_no_count(&mut self) -> Step {

@@ -15,7 +15,7 @@ mod expiry;
 pub mod generator;
 mod random;
 
-use ferrodis_tests::Pair;
+use ferrodis_tests::{Pair, RawConn};
 use generator::{Gen, Mode, Step, KEYS};
 use std::time::{Duration, Instant};
 
@@ -136,20 +136,16 @@ pub fn equivalent(argv: &[Vec<u8>], ours: &[u8], theirs: &[u8]) -> bool {
     }
 }
 
-/// A recorded step, for the failure report.
-struct Done {
-    argv: Vec<Vec<u8>>,
-    compared: bool,
-    sleep_before_ms: u64,
-}
-
 /// Both servers and the generator of one seed.
 pub struct Runner {
     pub pair: Pair,
     pub seed: u64,
     pub mode: Mode,
     resp3: bool,
-    history: Vec<Done>,
+    history: Vec<Step>,
+    /// Second connections (ferrodis, redis), for steps with `conn == 1`.
+    a2: RawConn,
+    b2: RawConn,
     /// With `FERRODIS_DIFF_STATS`: per command, (non-error, error) replies of redis-server.
     stats: Option<std::collections::BTreeMap<String, (u64, u64)>>,
 }
@@ -166,14 +162,16 @@ impl Runner {
     pub fn new(seed: u64, mode: Mode) -> Runner {
         let pair = Pair::start(&[]);
         let stats = std::env::var_os("FERRODIS_DIFF_STATS").map(|_| Default::default());
-        let mut r = Runner { pair, seed, mode, resp3: seed % 2 == 1, history: Vec::new(), stats };
+        let (a2, b2) = (pair.ours.raw(), pair.reference.raw());
+        let resp3 = seed % 2 == 1;
+        let mut r = Runner { pair, seed, mode, resp3, history: Vec::new(), stats, a2, b2 };
         r.reset();
         r
     }
 
     /// Fresh state on both servers: empty, db 0, RESP2 or RESP3 by seed parity.
     fn reset(&mut self) {
-        for c in [&mut self.pair.a, &mut self.pair.b] {
+        for c in [&mut self.pair.a, &mut self.pair.b, &mut self.a2, &mut self.b2] {
             assert_eq!(c.cmd(&["FLUSHALL"]), b"+OK\r\n");
             assert_eq!(c.cmd(&["SELECT", "0"]), b"+OK\r\n");
             let proto = if self.resp3 { "3" } else { "2" };
@@ -187,7 +185,11 @@ impl Runner {
         if step.sleep_before_ms > 0 {
             std::thread::sleep(Duration::from_millis(step.sleep_before_ms));
         }
-        let (ours, theirs) = self.pair.both(&step.argv);
+        let (ours, theirs) = if step.conn == 0 {
+            self.pair.both(&step.argv)
+        } else {
+            (self.a2.cmd(&step.argv), self.b2.cmd(&step.argv))
+        };
         if let Some(stats) = &mut self.stats {
             let name = String::from_utf8_lossy(&step.argv[0]).to_ascii_lowercase();
             let e = stats.entry(name).or_default();
@@ -198,7 +200,11 @@ impl Runner {
             }
         }
         if step.compare && !equivalent(&step.argv, &ours, &theirs) {
-            return Some(Mismatch { step: idx, argv: step.argv.clone(), ours, theirs });
+            let mut argv = step.argv.clone();
+            if step.conn == 1 {
+                argv.push(b"(on the second connection)".to_vec());
+            }
+            return Some(Mismatch { step: idx, argv, ours, theirs });
         }
         None
     }
@@ -209,11 +215,7 @@ impl Runner {
         for i in 0..n {
             let step = g.next_step();
             let m = self.exec(i, &step);
-            self.history.push(Done {
-                argv: step.argv,
-                compared: step.compare,
-                sleep_before_ms: step.sleep_before_ms,
-            });
+            self.history.push(step);
             if m.is_some() {
                 return m;
             }
@@ -268,7 +270,7 @@ impl Runner {
             // keep waiting at every batch end, or the candidate would race with the clock.
             let waited;
             let step = if in_batch && s.compare && s.sleep_before_ms == 0 {
-                waited = Step { argv: s.argv.clone(), compare: true, sleep_before_ms: 60 };
+                waited = Step { sleep_before_ms: 60, ..s.clone() };
                 &waited
             } else {
                 s
@@ -287,15 +289,7 @@ impl Runner {
     /// Delta-debugging over the recorded history: the shortest sequence found (within a time
     /// budget) that still shows a difference.
     fn shrink(&mut self) -> Option<Vec<Step>> {
-        let mut cur: Vec<Step> = self
-            .history
-            .iter()
-            .map(|d| Step {
-                argv: d.argv.clone(),
-                compare: d.compared,
-                sleep_before_ms: d.sleep_before_ms,
-            })
-            .collect();
+        let mut cur: Vec<Step> = self.history.clone();
         if !self.replay_differs(&cur) {
             return None; // not reproducible on replay (timing?): report the original only
         }
@@ -309,11 +303,7 @@ impl Runner {
                 let mut candidate: Vec<Step> = Vec::with_capacity(cur.len());
                 for (j, s) in cur.iter().enumerate() {
                     if j < i || j >= end {
-                        candidate.push(Step {
-                            argv: s.argv.clone(),
-                            compare: s.compare,
-                            sleep_before_ms: s.sleep_before_ms,
-                        });
+                        candidate.push(s.clone());
                     }
                 }
                 if self.replay_differs(&candidate) {
@@ -352,7 +342,7 @@ impl Runner {
             } else {
                 String::new()
             };
-            msg.push_str(&format!("  #{i}: {}{wait}\n", show_cmd(&d.argv)));
+            msg.push_str(&format!("  #{i}: {}{}{wait}\n", conn_tag(d), show_cmd(&d.argv)));
         }
         let (a, b) = (self.pair.ours.is_running(), self.pair.reference.is_running());
         if !a || !b {
@@ -373,7 +363,7 @@ impl Runner {
                         if s.sleep_before_ms > 0 {
                             msg.push_str(&format!("  (sleep {} ms)\n", s.sleep_before_ms));
                         }
-                        msg.push_str(&format!("  {}\n", show_cmd(&s.argv)));
+                        msg.push_str(&format!("  {}{}\n", conn_tag(s), show_cmd(&s.argv)));
                     }
                 }
                 None => msg
@@ -444,6 +434,15 @@ impl Runner {
             show_reply(&m.ours),
             show_reply(&m.theirs)
         )
+    }
+}
+
+/// Marks steps of the second connection in reports.
+fn conn_tag(s: &Step) -> &'static str {
+    if s.conn == 1 {
+        "[conn 2] "
+    } else {
+        ""
     }
 }
 

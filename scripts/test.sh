@@ -1,28 +1,62 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the reference server (redis-server
-# 7.0.15 from Debian) and the Node.js client packages when missing, builds the release
-# binary, checks formatting and lints, then runs the Rust suite and the Node.js tests.
+# 7.0.15 from Debian), redis-cli and Node.js when missing, and the Node.js client packages,
+# builds the release binary, checks formatting and lints, then runs the Rust suite (including
+# the differential tests against redis-server) and the Node.js tests.
+#
+# Environment:
+#   TEST_THREADS    parallel Rust tests (default 4)
+#   SKIP_LINT=1     skip cargo fmt / clippy (local iterations only; CI never sets it)
+#   FERRODIS_SEED   seeds for the differential tests (default: the fixed CI list)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { echo "== $* ($(( $(date +%s) - start ))s)"; }
 
-if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-  echo "== installing redis-server and redis-tools (reference server and clients)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  step "installing ${need_apt[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
-# The Debian package may start a system redis on 6379; tests use their own free ports.
+# The Debian package may start a system redis on 6379; tests use their own free ports (the
+# seed example, which needs 6379, runs in its own network namespace when 6379 is taken).
 
-echo "== cargo fmt --check"
-cargo fmt --all -- --check
-echo "== cargo clippy"
-cargo clippy --all-targets -- -D warnings
-echo "== build (release)"
-cargo build --release
-echo "== cargo test"
-cargo test --workspace --release -- --test-threads="${TEST_THREADS:-4}"
-
-if [ -d tests/node ]; then
-  echo "== node tests"
-  (cd tests/node && { [ -d node_modules ] || npm install --no-audit --no-fund --silent; } && node --test)
+if [ ! -d tests/node/node_modules ]; then
+  step "installing Node.js packages (tests/node)"
+  if [ -f tests/node/package-lock.json ]; then
+    (cd tests/node && npm ci --no-audit --no-fund --silent)
+  else
+    (cd tests/node && npm install --no-audit --no-fund --silent)
+  fi
 fi
-echo "== all tests passed"
+
+if [ -z "${SKIP_LINT:-}" ]; then
+  step "cargo fmt --check"
+  cargo fmt --all -- --check
+fi
+step "build (release)"
+cargo build --release --workspace
+if [ -z "${SKIP_LINT:-}" ]; then
+  step "cargo clippy"
+  cargo clippy --all-targets -- -D warnings
+fi
+# Both test phases always run, so one failing phase does not hide the other's results.
+failed=()
+step "cargo test (release)"
+cargo test --workspace --release -- --test-threads="${TEST_THREADS:-4}" || failed+=("cargo test")
+
+step "node tests"
+(cd tests/node && node --test) || failed+=("node tests")
+
+if [ ${#failed[@]} -gt 0 ]; then
+  step "FAILED: ${failed[*]}"
+  exit 1
+fi
+step "all tests passed"

@@ -55,10 +55,46 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     d
 }
 
-fn wait_ready(port: u16, child: &mut Child, what: &str) {
+/// Socket inodes of process `pid` (from `/proc/<pid>/fd`).
+fn socket_inodes(pid: u32) -> Vec<u64> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else { return Vec::new() };
+    dir.filter_map(|e| {
+        let link = std::fs::read_link(e.ok()?.path()).ok()?;
+        let l = link.to_str()?;
+        l.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+    })
+    .collect()
+}
+
+/// True when process `pid` itself owns a listening TCP socket on `port`. Used at startup: a
+/// PONG on the port is not enough, because another test (or another user of the machine) may
+/// have taken the port first, in which case our server exits and the PONG came from theirs.
+pub fn process_listens_on(pid: u32, port: u16) -> bool {
+    let inodes = socket_inodes(pid);
+    let port_hex = format!(":{port:04X}");
+    ["/proc/net/tcp", "/proc/net/tcp6"].iter().any(|table| {
+        let Ok(text) = std::fs::read_to_string(table) else { return false };
+        text.lines().skip(1).any(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            f.len() > 9
+                && f[1].ends_with(&port_hex)
+                && f[3] == "0A"
+                && f[9].parse::<u64>().is_ok_and(|i| inodes.contains(&i))
+        })
+    })
+}
+
+/// Waits until the server answers on `port`. Returns false when the answer comes from a
+/// process other than `child` (the port was taken: the caller retries on another port).
+fn wait_ready(port: u16, child: &mut Child, what: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Ok(Some(status)) = child.try_wait() {
+            if !process_listens_on(child.id(), port)
+                && TcpStream::connect(("127.0.0.1", port)).is_ok()
+            {
+                return false; // exited because someone else listens there
+            }
             panic!("{what} exited during startup with {status}");
         }
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
@@ -66,9 +102,14 @@ fn wait_ready(port: u16, child: &mut Child, what: &str) {
             if s.write_all(b"PING\r\n").is_ok() {
                 let mut buf = [0u8; 64];
                 if let Ok(n) = s.read(&mut buf) {
-                    // +PONG, or -NOAUTH / -LOADING: the server is up either way.
+                    // +PONG, or -NOAUTH / -LOADING: a server is up either way; is it ours?
                     if n > 0 {
-                        return;
+                        if process_listens_on(child.id(), port) {
+                            return true;
+                        }
+                        if let Ok(Some(_)) = child.try_wait() {
+                            return false;
+                        }
                     }
                 }
             }
@@ -88,7 +129,7 @@ pub struct Proc {
 impl Proc {
     fn spawn(bin: &std::path::Path, args: &[&str], tag: &str) -> Proc {
         let dir = temp_dir(tag);
-        for _attempt in 0..5 {
+        for _attempt in 0..20 {
             let port = free_port();
             let port_s = port.to_string();
             let mut cmd = Command::new(bin);
@@ -115,8 +156,11 @@ impl Proc {
             if let Ok(Some(_)) = child.try_wait() {
                 continue; // the port was taken meanwhile; try another
             }
-            wait_ready(port, &mut child, tag);
-            return Proc { child, port, dir };
+            if wait_ready(port, &mut child, tag) {
+                return Proc { child, port, dir };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
         }
         panic!("could not start {tag}");
     }
@@ -134,6 +178,11 @@ impl Proc {
     /// A raw RESP connection.
     pub fn raw(&self) -> RawConn {
         RawConn::connect(self.port)
+    }
+
+    /// True while the process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     /// The process id.
@@ -155,6 +204,26 @@ impl Proc {
         }
     }
 
+    /// Resident set size of the process in KiB (`VmRSS` of `/proc/<pid>/status`).
+    pub fn rss_kb(&self) -> u64 {
+        rss_kb(self.child.id())
+    }
+
+    /// Virtual memory size of the process in KiB (`VmSize`): catches large allocations that
+    /// were never touched (and so do not show in RSS).
+    pub fn vm_size_kb(&self) -> u64 {
+        proc_status_kb(self.child.id(), "VmSize")
+    }
+
+    /// Asserts the server still serves a new client: PING, then a SET/GET round trip.
+    pub fn assert_serving(&self) {
+        let mut c = self.raw();
+        assert_eq!(c.cmd_str(&["PING"]), "+PONG\r\n", "server stopped answering PING");
+        assert_eq!(c.cmd_str(&["SET", "__alive__", "yes"]), "+OK\r\n");
+        assert_eq!(c.cmd_str(&["GET", "__alive__"]), "$3\r\nyes\r\n");
+        assert_eq!(c.cmd_str(&["DEL", "__alive__"]), ":1\r\n");
+    }
+
     /// Sends a signal (`kill -s`).
     pub fn signal(&self, sig: &str) {
         let _ = Command::new("kill").args(["-s", sig, &self.child.id().to_string()]).status();
@@ -167,6 +236,23 @@ impl Drop for Proc {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Resident set size of process `pid` in KiB, from `/proc/<pid>/status`.
+pub fn rss_kb(pid: u32) -> u64 {
+    proc_status_kb(pid, "VmRSS")
+}
+
+/// A `/proc/<pid>/status` memory field (`VmRSS`, `VmSize`, `VmHWM`, ...) in KiB.
+pub fn proc_status_kb(pid: u32, field: &str) -> u64 {
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc/<pid>/status");
+    let prefix = format!("{field}:");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
 }
 
 /// The server under test.
@@ -219,6 +305,13 @@ impl RawConn {
         RawConn { r: BufReader::new(s.try_clone().expect("clone")), w: s }
     }
 
+    /// Wraps an already connected stream.
+    pub fn from_stream(s: TcpStream) -> RawConn {
+        s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        s.set_nodelay(true).expect("nodelay");
+        RawConn { r: BufReader::new(s.try_clone().expect("clone")), w: s }
+    }
+
     /// Sends raw bytes.
     pub fn send(&mut self, bytes: &[u8]) {
         self.w.write_all(bytes).expect("write");
@@ -233,6 +326,12 @@ impl RawConn {
     pub fn cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Vec<u8> {
         self.send_cmd(args);
         self.read_reply()
+    }
+
+    /// Sends a command and returns its reply, or None if the connection is gone.
+    pub fn try_cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Option<Vec<u8>> {
+        self.w.write_all(&encode(args)).ok()?;
+        self.try_read_reply()
     }
 
     /// Sends a command and returns its reply as text (lossy), for readable assertions.
@@ -299,6 +398,47 @@ impl RawConn {
         }
     }
 
+    /// Reads whatever arrives until the server closes the connection or nothing arrives for
+    /// `quiet`; returns the bytes and whether the connection was closed.
+    pub fn read_until_close_or_quiet(&mut self, quiet: Duration) -> (Vec<u8>, bool) {
+        let mut out = self.r.buffer().to_vec();
+        self.r.consume(out.len());
+        self.w.set_read_timeout(Some(quiet)).expect("timeout");
+        let mut buf = [0u8; 65536];
+        let closed = loop {
+            match self.r.get_mut().read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    break false
+                }
+                Err(_) => break true, // reset by peer
+            }
+        };
+        self.w.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        (out, closed)
+    }
+
+    /// Sends raw bytes, ignoring errors (the server may already have closed the connection).
+    pub fn send_lossy(&mut self, bytes: &[u8]) {
+        let _ = self.w.write_all(bytes);
+    }
+
+    /// Sets the read timeout of `read_reply` and friends (10 s by default).
+    pub fn set_read_timeout(&mut self, t: Duration) {
+        self.w.set_read_timeout(Some(t)).expect("timeout");
+    }
+
+    /// Closes the write half (the server sees EOF after what was sent).
+    pub fn shutdown_write(&mut self) {
+        let _ = self.w.shutdown(std::net::Shutdown::Write);
+    }
+
     /// True if the server closed the connection (reads EOF within the timeout).
     pub fn is_closed(&mut self) -> bool {
         let mut buf = [0u8; 1];
@@ -341,6 +481,29 @@ impl Pair {
         (self.a.cmd(args), self.b.cmd(args))
     }
 
+    /// Sends raw bytes to both over fresh connections and returns what each answered until it
+    /// closed the connection or stayed quiet for `quiet`, with whether it closed.
+    pub fn raw_both(&self, bytes: &[u8], quiet: Duration) -> ((Vec<u8>, bool), (Vec<u8>, bool)) {
+        let mut x = self.ours.raw();
+        let mut y = self.reference.raw();
+        x.send_lossy(bytes);
+        y.send_lossy(bytes);
+        (x.read_until_close_or_quiet(quiet), y.read_until_close_or_quiet(quiet))
+    }
+
+    /// Sends raw bytes to both over fresh connections and asserts the same answer and the
+    /// same close/keep-open outcome; returns ferrodis's answer.
+    pub fn check_raw(&self, bytes: &[u8], quiet: Duration) -> (Vec<u8>, bool) {
+        let (x, y) = self.raw_both(bytes, quiet);
+        let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
+        assert_eq!(
+            (String::from_utf8_lossy(&x.0).into_owned(), x.1),
+            (String::from_utf8_lossy(&y.0).into_owned(), y.1),
+            "reply (and closed?) differ for raw input {shown:?}"
+        );
+        x
+    }
+
     /// Sends `args` to both and asserts identical replies.
     pub fn check<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Vec<u8> {
         let (x, y) = self.both(args);
@@ -353,5 +516,21 @@ impl Pair {
                 .collect::<Vec<_>>()
         );
         x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listening_socket_ownership() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        assert!(process_listens_on(std::process::id(), port));
+        // Process 1 (init) does not own our listener.
+        assert!(!process_listens_on(1, port));
+        drop(l);
+        assert!(!process_listens_on(std::process::id(), port));
     }
 }

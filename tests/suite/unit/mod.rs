@@ -7,6 +7,7 @@ mod debug;
 mod expire;
 mod info;
 mod keyspace;
+mod protocol;
 mod scan;
 mod smoke;
 mod string;

@@ -550,7 +550,9 @@ fn ttl_generic(ctx: &mut Ctx<'_>, ms: bool, absolute: bool) -> CmdResult {
             if ms {
                 t
             } else {
-                (t + 500) / 1000
+                // Rounded to the nearest second without overflowing near i64::MAX
+                // (Redis's arithmetic yields the mathematically rounded value there).
+                ((t as i128 + 500) / 1000) as i64
             }
         }
     };

@@ -100,13 +100,11 @@ const FLOATS: &[&str] = &[
 
 /// Commands that other branches are still adding: not generated until removed from here.
 /// See the top of this file.
-pub const PENDING: &[&str] = &[
-];
+pub const PENDING: &[&str] = &[];
 
 /// Commands ferrodis has, whose missing options another branch is adding (see the top of this
 /// file): not generated until removed from here.
-pub const REWORKED: &[&str] = &[
-];
+pub const REWORKED: &[&str] = &[];
 
 /// Longest run the expiry-time scheme supports (see the file header).
 pub const MAX_STEPS: u64 = 100_000;

@@ -5,7 +5,9 @@
 //!   whole scan is returned at least once, even while the table grows or shrinks).
 
 pub mod dict;
+pub mod keybytes;
 pub mod smallbytes;
 
 pub use dict::{Dict, Keyed};
+pub use keybytes::KeyBytes;
 pub use smallbytes::SmallBytes;

@@ -8,7 +8,6 @@
 
 use std::cell::Cell;
 
-use collections::SmallBytes;
 use resp::parse::Argv;
 
 use crate::cmd::args::{int, is};
@@ -206,7 +205,7 @@ fn rename_generic(ctx: &mut Ctx<'_>, nx: bool) -> CmdResult {
     let Some(mut e) = ctx.db.shard_in(ctx.db.index, src)?.take(src) else {
         return Err(CmdError::NoSuchKey);
     };
-    e.key = SmallBytes::new(dst);
+    e.key = collections::KeyBytes::new(dst, e.lru());
     ctx.db.shard_in(ctx.db.index, dst)?.put(e);
     ctx.db.dirty(1);
     if nx {
@@ -326,7 +325,7 @@ fn copy(ctx: &mut Ctx<'_>) -> CmdResult {
         }
         ctx.db.delete_in(dst_db, dst)?;
     }
-    ctx.db.shard_in(dst_db, dst)?.put(Entry { key: SmallBytes::new(dst), val, expire, lru });
+    ctx.db.shard_in(dst_db, dst)?.put(Entry::new(dst, val, expire, lru));
     ctx.db.dirty(1);
     ctx.out.int(1);
     Ok(())
@@ -371,7 +370,7 @@ fn object_generic(ctx: &mut Ctx<'_>, what: &str) -> CmdResult {
             if lfu {
                 return Err(CmdError::msg(LFU_SELECTED));
             }
-            let lru = e.lru;
+            let lru = e.lru();
             let secs = if clock >= lru { clock - lru } else { clock + (LRU_CLOCK_MAX - lru) };
             ctx.out.int(secs as i64);
         }

@@ -462,7 +462,7 @@ fn setrange(ctx: &mut Ctx<'_>) -> CmdResult {
             let mut buf = vec![0u8; offset + val.len()];
             buf[offset..].copy_from_slice(val);
             let n = buf.len();
-            ctx.db.set(key, Value::Str(StrValue::Raw(buf)), NO_EXPIRE, false)?;
+            ctx.db.set(key, Value::Str(StrValue::Raw(buf.into())), NO_EXPIRE, false)?;
             n
         }
         Some(_) => {

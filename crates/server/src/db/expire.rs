@@ -42,7 +42,7 @@ pub fn sample_and_expire(shard: &mut Shard, now: i64, want: usize) -> Pass {
             if e.expire != NO_EXPIRE {
                 pass.sampled += 1;
                 if now > e.expire {
-                    pass.expired.push(e.key.clone());
+                    pass.expired.push(SmallBytes::new(&e.key));
                 } else {
                     pass.ttl_sum += e.expire - now;
                 }
@@ -75,12 +75,7 @@ mod tests {
         let mut s = Shard::default();
         for i in 0..1000 {
             let expire = if i % 2 == 0 { 100 } else { 10_000 };
-            s.put(Entry {
-                key: SmallBytes::new(format!("k{i}").as_bytes()),
-                val: Value::Str(StrValue::Int(i)),
-                expire,
-                lru: 0,
-            });
+            s.put(Entry::new(format!("k{i}").as_bytes(), Value::Str(StrValue::Int(i)), expire, 0));
         }
         let mut total = 0;
         for _ in 0..1000 {

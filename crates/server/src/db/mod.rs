@@ -13,7 +13,7 @@ pub mod expire;
 pub mod stats;
 pub mod view;
 
-use collections::{Dict, Keyed, SmallBytes};
+use collections::{Dict, KeyBytes, Keyed};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -28,12 +28,12 @@ pub const NO_EXPIRE: i64 = -1;
 /// One key and its value.
 #[derive(Debug)]
 pub struct Entry {
-    pub key: SmallBytes,
+    /// The key, carrying the LRU clock (seconds, 24 bits) of the last access in its spare
+    /// bytes: see [`Entry::lru`].
+    pub key: KeyBytes,
     pub val: Value,
     /// Absolute expiry in Unix ms, or [`NO_EXPIRE`].
     pub expire: i64,
-    /// LRU clock (seconds, 24 bits) of the last access.
-    pub lru: u32,
 }
 
 impl Keyed for Entry {
@@ -44,6 +44,24 @@ impl Keyed for Entry {
 }
 
 impl Entry {
+    /// A new entry.
+    #[inline]
+    pub fn new(key: &[u8], val: Value, expire: i64, lru: u32) -> Self {
+        Entry { key: KeyBytes::new(key, lru), val, expire }
+    }
+
+    /// LRU clock (seconds, 24 bits) of the last access.
+    #[inline]
+    pub fn lru(&self) -> u32 {
+        self.key.stamp()
+    }
+
+    /// Stamps the LRU clock.
+    #[inline]
+    pub fn set_lru(&mut self, lru: u32) {
+        self.key.set_stamp(lru);
+    }
+
     /// True if the entry has a TTL that has passed at `now` (Redis: `now > when`).
     #[inline]
     pub fn is_expired(&self, now: i64) -> bool {

@@ -112,7 +112,7 @@ impl<'a> DbCtx<'a> {
         match res {
             Ok(Some(e)) => {
                 if touch {
-                    e.lru = lru;
+                    e.set_lru(lru);
                 }
                 if counts {
                     self.stats.hit();
@@ -187,7 +187,7 @@ impl<'a> DbCtx<'a> {
         let shard = self.shard_in(db, key)?;
         if let Some(e) = shard.dict.get_mut(key) {
             e.val = val;
-            e.lru = lru;
+            e.set_lru(lru);
             if !keep_ttl && e.expire != expire {
                 let before = e.expire != NO_EXPIRE;
                 e.expire = expire;
@@ -201,7 +201,7 @@ impl<'a> DbCtx<'a> {
             if expire != NO_EXPIRE {
                 shard.expires += 1;
             }
-            shard.dict.insert_new(Entry { key: SmallBytes::new(key), val, expire, lru });
+            shard.dict.insert_new(Entry::new(key, val, expire, lru));
         }
         Ok(())
     }
@@ -296,11 +296,11 @@ impl<'a> DbCtx<'a> {
             } else {
                 dc = sh.dict.scan(dc, |e| {
                     if e.is_expired(now) {
-                        expired.push(e.key.clone());
+                        expired.push(SmallBytes::new(&e.key));
                     } else {
                         seen += 1;
                         if keep(e) {
-                            out.push(e.key.clone());
+                            out.push(SmallBytes::new(&e.key));
                         }
                     }
                 });
@@ -341,7 +341,7 @@ impl<'a> DbCtx<'a> {
         for sh in self.shards() {
             for e in sh.dict.iter() {
                 if !e.is_expired(now) && keep(e) {
-                    out.push(e.key.clone());
+                    out.push(SmallBytes::new(&e.key));
                 }
             }
         }
@@ -373,7 +373,7 @@ impl<'a> DbCtx<'a> {
             let sh = self.locks.get(db, shard)?;
             let (key, dead) = {
                 let e = sh.dict.random(&mut rand)?;
-                (e.key.clone(), e.is_expired(now))
+                (SmallBytes::new(&e.key), e.is_expired(now))
             };
             if !dead {
                 return Some(key);

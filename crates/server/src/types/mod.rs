@@ -3,7 +3,7 @@
 
 pub mod string;
 
-pub use string::StrValue;
+pub use string::{EmbStr, RawStr, StrValue};
 
 /// A value stored under a key.
 #[derive(Clone, Debug, PartialEq)]

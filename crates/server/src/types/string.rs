@@ -3,9 +3,15 @@
 //! * `int`: the value is the canonical decimal form of an `i64` of at most 20 characters
 //!   (Redis's `tryObjectEncoding` with `string2l`), stored as the integer itself.
 //! * `embstr`: a string of at most 44 bytes created whole. Redis allocates these with their
-//!   object header; we keep up to 22 bytes inline and the rest in one exact-size box.
-//! * `raw`: longer strings, and any string modified in place, kept in a growable buffer so
-//!   repeated appends are amortised.
+//!   object header; we keep up to 22 bytes inline ([`EmbStr::Small`]) and the rest in one
+//!   exact-size box.
+//! * `raw`: longer strings created whole, in one exact-size box ([`RawStr::Exact`]), and any
+//!   string modified in place, in a growable buffer so repeated appends are amortised
+//!   ([`RawStr::Grown`]).
+//!
+//! The whole `StrValue` is 24 bytes (three words): with the key (24, LRU stamp included) and
+//! the expiry (8), a keyspace entry is 56 bytes and its dict node fits jemalloc's 64-byte
+//! class.
 //!
 //! Which command leaves which encoding (checked against redis-server with OBJECT ENCODING;
 //! `commands/string.rs` has a test replaying these):
@@ -22,17 +28,112 @@
 //!   1` leaves the text `1` as `embstr`.
 //! * GETEX, GET, GETRANGE and the other readers never change the encoding.
 
-use collections::SmallBytes;
-
 /// Longest string Redis stores as `embstr` (`OBJ_ENCODING_EMBSTR_SIZE_LIMIT`).
 pub const EMBSTR_LIMIT: usize = 44;
+
+const SMALL: usize = 22;
+
+/// An `embstr` value: inline up to 22 bytes, else one exact-size box.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmbStr {
+    Small(u8, [u8; SMALL]),
+    Boxed(Box<[u8]>),
+}
+
+impl EmbStr {
+    /// Copies `b` (at most 44 bytes by convention; any length works).
+    pub fn new(b: &[u8]) -> Self {
+        if b.len() <= SMALL {
+            let mut buf = [0u8; SMALL];
+            buf[..b.len()].copy_from_slice(b);
+            EmbStr::Small(b.len() as u8, buf)
+        } else {
+            EmbStr::Boxed(b.into())
+        }
+    }
+
+    /// The bytes.
+    #[inline]
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            EmbStr::Small(n, b) => &b[..*n as usize],
+            EmbStr::Boxed(b) => b,
+        }
+    }
+
+    fn heap_size(&self) -> usize {
+        match self {
+            EmbStr::Small(..) => 0,
+            EmbStr::Boxed(b) => b.len(),
+        }
+    }
+}
+
+impl std::ops::Deref for EmbStr {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+/// A `raw` value: exact-size when created whole, growable once modified in place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawStr {
+    Exact(Box<[u8]>),
+    Grown(Box<Vec<u8>>),
+}
+
+impl RawStr {
+    /// The bytes.
+    #[inline]
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            RawStr::Exact(b) => b,
+            RawStr::Grown(v) => v,
+        }
+    }
+
+    /// Returns the growable buffer, converting an exact-size one first.
+    pub fn grown(&mut self) -> &mut Vec<u8> {
+        if let RawStr::Exact(b) = self {
+            *self = RawStr::Grown(Box::new(std::mem::take(b).into_vec()));
+        }
+        match self {
+            RawStr::Grown(v) => v,
+            RawStr::Exact(_) => unreachable!("converted to grown above"),
+        }
+    }
+
+    fn heap_size(&self) -> usize {
+        match self {
+            RawStr::Exact(b) => b.len(),
+            RawStr::Grown(v) => v.capacity() + std::mem::size_of::<Vec<u8>>(),
+        }
+    }
+}
+
+impl std::ops::Deref for RawStr {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl From<Vec<u8>> for RawStr {
+    /// A buffer built by a command (SETRANGE on a new key): kept growable.
+    fn from(v: Vec<u8>) -> Self {
+        RawStr::Grown(Box::new(v))
+    }
+}
 
 /// A string value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StrValue {
     Int(i64),
-    Emb(SmallBytes),
-    Raw(Vec<u8>),
+    Emb(EmbStr),
+    Raw(RawStr),
 }
 
 impl StrValue {
@@ -44,9 +145,9 @@ impl StrValue {
             }
         }
         if b.len() <= EMBSTR_LIMIT {
-            StrValue::Emb(SmallBytes::new(b))
+            StrValue::Emb(EmbStr::new(b))
         } else {
-            StrValue::Raw(b.to_vec())
+            StrValue::Raw(RawStr::Exact(b.into()))
         }
     }
 
@@ -54,9 +155,9 @@ impl StrValue {
     /// (`createStringObject`: embstr up to 44 bytes, raw beyond).
     pub fn from_bytes_no_int(b: &[u8]) -> Self {
         if b.len() <= EMBSTR_LIMIT {
-            StrValue::Emb(SmallBytes::new(b))
+            StrValue::Emb(EmbStr::new(b))
         } else {
-            StrValue::Raw(b.to_vec())
+            StrValue::Raw(RawStr::Exact(b.into()))
         }
     }
 
@@ -74,7 +175,7 @@ impl StrValue {
         match self {
             StrValue::Int(n) => buf.format(*n).as_bytes(),
             StrValue::Emb(s) => s.as_slice(),
-            StrValue::Raw(v) => v,
+            StrValue::Raw(v) => v.as_slice(),
         }
     }
 
@@ -110,10 +211,10 @@ impl StrValue {
     /// Converts to the `raw` encoding and returns the buffer for in-place modification.
     pub fn make_raw(&mut self) -> &mut Vec<u8> {
         if !matches!(self, StrValue::Raw(_)) {
-            *self = StrValue::Raw(self.to_vec());
+            *self = StrValue::Raw(RawStr::from(self.to_vec()));
         }
         match self {
-            StrValue::Raw(v) => v,
+            StrValue::Raw(v) => v.grown(),
             _ => unreachable!("converted to raw above"),
         }
     }
@@ -123,7 +224,7 @@ impl StrValue {
         match self {
             StrValue::Int(_) => 0,
             StrValue::Emb(s) => s.heap_size(),
-            StrValue::Raw(v) => v.capacity(),
+            StrValue::Raw(v) => v.heap_size(),
         }
     }
 }
@@ -141,7 +242,9 @@ mod tests {
         assert_eq!(StrValue::from_bytes(&[b'a'; 45]).encoding(), "raw");
         let mut v = StrValue::from_bytes(b"12");
         v.make_raw().extend_from_slice(b"3");
-        assert_eq!(v, StrValue::Raw(b"123".to_vec()));
+        assert_eq!(v, StrValue::Raw(RawStr::from(b"123".to_vec())));
+        assert_eq!(std::mem::size_of::<StrValue>(), 24);
+        assert_eq!(std::mem::size_of::<super::super::Value>(), 24);
         assert_eq!(v.as_int(), Some(123));
     }
 }

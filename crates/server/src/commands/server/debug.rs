@@ -317,12 +317,13 @@ fn object(ctx: &mut Ctx<'_>) -> CmdResult {
         other => other.heap_size(),
     };
     // The LRU clock is 24 bits of seconds and wraps.
-    let idle = if clock >= e.lru { clock - e.lru } else { clock + (1 << 24) - e.lru };
+    let lru = e.lru();
+    let idle = if clock >= lru { clock - lru } else { clock + (1 << 24) - lru };
     let addr = &e.val as *const Value as usize;
     let line = format!(
         "Value at:0x{addr:x} refcount:{refcount} encoding:{} serializedlength:{ser} lru:{} lru_seconds_idle:{idle}",
         e.val.encoding(),
-        e.lru
+        lru
     );
     ctx.out.simple(line.as_bytes());
     Ok(())

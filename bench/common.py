@@ -67,8 +67,21 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds_ticks(pid: int) -> float:
+    """utime + stime from /proc/<pid>/stat, in seconds (resolution: one clock tick, 10 ms)."""
     return cpu_ticks(pid) / CLK_TCK
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a whole process, all threads, user + system, with nanosecond resolution.
+
+    Reads the process's CPU-time clock (what clock_getcpuclockid(pid) returns; Linux encodes
+    it as ((~pid) << 3) | CPUCLOCK_SCHED). Falls back to /proc/<pid>/stat ticks.
+    """
+    try:
+        return time.clock_gettime(((~pid) << 3) | 2)
+    except OSError:
+        return cpu_seconds_ticks(pid)
 
 
 def rss_bytes(pid: int) -> int:
@@ -87,6 +100,21 @@ def machine_busy_seconds() -> float:
     vals = [int(x) for x in parts[1:]]
     busy = vals[0] + vals[1] + vals[2] + vals[5] + vals[6] + vals[7]
     return busy / CLK_TCK
+
+
+def wait_quiet(threshold: float, max_wait: float, window: float = 0.5) -> tuple[float, float]:
+    """Wait until the machine's busy CPU over `window` seconds is below `threshold` cores.
+
+    Gives up after `max_wait` seconds. Returns (seconds waited, last busy cores measured).
+    """
+    t0 = time.monotonic()
+    while True:
+        b0 = machine_busy_seconds()
+        time.sleep(window)
+        busy = (machine_busy_seconds() - b0) / window
+        waited = time.monotonic() - t0
+        if busy < threshold or waited >= max_wait:
+            return waited, busy
 
 
 def loadavg() -> str:

@@ -42,11 +42,12 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true",
                    help="one round, fewer requests (about 40 s): a smoke run, not figures to quote")
-    p.add_argument("--rounds", type=int, help="interleaved rounds (default 3, quick 1)")
+    p.add_argument("--rounds", type=int, help="interleaved rounds (default 5, quick 1)")
     p.add_argument("--requests", type=int,
                    help="requests per unpipelined run (default 100000, quick 20000)")
     p.add_argument("--requests-pipelined", type=int,
-                   help="requests per pipelined run (default 1000000, quick 200000)")
+                   help="requests per pipelined run (default 1000000, quick 200000; MSET runs a quarter "
+                        "of that, being 10 keys per request)")
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--keyspace", type=int, default=1_000_000, help="redis-benchmark -r")
     p.add_argument("--pipeline", type=int, default=16, help="-P of the pipelined runs")
@@ -55,6 +56,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--no-unpipelined", action="store_true", help="skip the -P 1 runs")
     p.add_argument("--no-prefill", action="store_true",
                    help="do not load key:<n> and counter:<n> for the whole keyspace first")
+    p.add_argument("--quiet-threshold", type=float, default=0.5,
+                   help="before each pair of runs, wait until other processes use less than this "
+                        "many cores (default 0.5)")
+    p.add_argument("--max-wait", type=float, default=5.0,
+                   help="give up waiting for quiet after this many seconds per pair (default 5; "
+                        "0 disables waiting)")
     p.add_argument("--server-cpu", default="0", help="taskset -c for the servers")
     p.add_argument("--bench-cpu", default="1", help="taskset -c for redis-benchmark")
     p.add_argument("--ferrodis-bin", help="default: $FERRODIS_BIN or target/release/ferrodis-server")
@@ -62,7 +69,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--ferrodis-args", default="", help="extra ferrodis arguments (space-separated)")
     p.add_argument("--json", help="write every run's raw figures to this file")
     a = p.parse_args()
-    a.rounds = a.rounds or (1 if a.quick else 3)
+    a.rounds = a.rounds or (1 if a.quick else 5)
     a.requests = a.requests or (20_000 if a.quick else 100_000)
     a.requests_pipelined = a.requests_pipelined or (200_000 if a.quick else 1_000_000)
     a.tests = [t.strip().lower() for t in a.tests.split(",") if t.strip()]
@@ -92,11 +99,13 @@ def run_one(server: Server, test: str, requests: int, pipeline: int, args) -> di
         cmd += ["-P", str(pipeline)]
     busy0 = common.machine_busy_seconds()
     cpu0 = server.cpu_seconds()
+    tick0 = common.cpu_seconds_ticks(server.pid)
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = proc.communicate()
     wall = time.monotonic() - t0
     cpu1 = server.cpu_seconds()
+    tick1 = common.cpu_seconds_ticks(server.pid)
     busy1 = common.machine_busy_seconds()
     if proc.returncode != 0:
         common.die(f"redis-benchmark failed against {server.name}: {err.decode(errors='replace')}")
@@ -107,7 +116,7 @@ def run_one(server: Server, test: str, requests: int, pipeline: int, args) -> di
     server_cpu = cpu1 - cpu0
     return {
         "server": server.name, "test": test, "pipeline": pipeline, "requests": requests,
-        "rps": rps, "wall": wall, "server_cpu": server_cpu,
+        "rps": rps, "wall": wall, "server_cpu": server_cpu, "server_cpu_ticks": tick1 - tick0,
         "req_per_cpu_s": requests / server_cpu if server_cpu > 0 else float("nan"),
         "busy": busy1 - busy0,
         "p50_ms": float(rows[0]["p50_latency_ms"]), "p99_ms": float(rows[0]["p99_latency_ms"]),
@@ -152,19 +161,24 @@ def main() -> None:
                   f"(loadavg {common.loadavg()})", flush=True)
             for pipeline, requests in modes:
                 for test in args.tests:
+                    n = requests // 4 if (pipeline > 1 and test == "mset") else requests
+                    waited, busy = (common.wait_quiet(args.quiet_threshold, args.max_wait)
+                                    if args.max_wait > 0 else (0.0, float("nan")))
                     for s in order:
                         c0 = os.times()  # redis-benchmark's CPU: children times
-                        run = run_one(s, test, requests, pipeline, args)
+                        run = run_one(s, test, n, pipeline, args)
                         c1 = os.times()
                         run["client_cpu"] = (c1.children_user - c0.children_user) + (
                             c1.children_system - c0.children_system)
                         run["foreign"] = max(0.0, run["busy"] - run["server_cpu"] - run["client_cpu"])
                         run["round"] = r
+                        run["waited"] = waited
                         runs.append(run)
                         print(f"  {s.name:8} {test:5} P={pipeline:<2} {run['rps']:>11.0f} rps  "
                               f"server cpu {run['server_cpu']:5.2f}s / wall {run['wall']:5.2f}s  "
                               f"client cpu {run['client_cpu']:5.2f}s  "
                               f"foreign {run['foreign'] / run['wall']:4.2f} cores"
+                              + (f"  (waited {waited:.1f}s for quiet)" if waited >= 1 else "")
                               + (f"  [stderr: {run['stderr'][:80]}]" if run["stderr"] else ""),
                               flush=True)
     finally:

@@ -68,6 +68,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--redis-bin", help="default: $REDIS_BIN or redis-server on PATH")
     p.add_argument("--ferrodis-args", default="", help="extra ferrodis arguments (space-separated)")
     p.add_argument("--json", help="write every run's raw figures to this file")
+    p.add_argument("--from-json", help="do not run: report again from a file written by --json")
+    p.add_argument("--max-foreign", type=float,
+                   help="report only the pairs in which neither run saw other processes use more "
+                        "than this many cores on average (e.g. 0.2); both runs of a pair are "
+                        "dropped together")
     a = p.parse_args()
     a.rounds = a.rounds or (1 if a.quick else 5)
     a.requests = a.requests or (20_000 if a.quick else 100_000)
@@ -126,6 +131,18 @@ def run_one(server: Server, test: str, requests: int, pipeline: int, args) -> di
 
 def main() -> None:
     args = parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            data = json.load(f)
+        saved = data["args"]
+        args.tests = saved["tests"]
+        modes = []
+        if not saved["no_unpipelined"]:
+            modes.append((1, saved["requests"]))
+        if not saved["no_pipelined"]:
+            modes.append((saved["pipeline"], saved["requests_pipelined"]))
+        report(data["runs"], args, modes)
+        return
     fbin = common.ferrodis_bin(args.ferrodis_bin)
     rbin = common.redis_bin(args.redis_bin)
     modes = []
@@ -192,6 +209,14 @@ def main() -> None:
 
 
 def report(runs: list[dict], args, modes) -> None:
+    if args.max_foreign is not None:
+        def key(r):
+            return (r["round"], r["test"], r["pipeline"])
+        noisy = {key(r) for r in runs if r["foreign"] / r["wall"] > args.max_foreign}
+        kept = [r for r in runs if key(r) not in noisy]
+        print(f"\nKeeping {len(kept) // 2} of {len(runs) // 2} pairs: those where other processes "
+              f"used at most {args.max_foreign} cores during both runs.")
+        runs = kept
     def pick(server, test, pipeline, key):
         return [r[key] for r in runs if r["server"] == server and r["test"] == test
                 and r["pipeline"] == pipeline]
@@ -210,6 +235,10 @@ def report(runs: list[dict], args, modes) -> None:
             f_rps, r_rps = pick("ferrodis", test, pipeline, "rps"), pick("redis", test, pipeline, "rps")
             f_cpu = pick("ferrodis", test, pipeline, "req_per_cpu_s")
             r_cpu = pick("redis", test, pipeline, "req_per_cpu_s")
+            if not f_rps or not r_rps:
+                name = test.upper() + ("" if pipeline == 1 else f" P{pipeline}")
+                print(f"{name:<10} (no pair left)")
+                continue
             per_round_rps = [a / b for a, b in zip(f_rps, r_rps)]
             per_round_cpu = [a / b for a, b in zip(f_cpu, r_cpu)]
             fr = [r for r in runs if r["test"] == test and r["pipeline"] == pipeline]
@@ -228,12 +257,12 @@ def report(runs: list[dict], args, modes) -> None:
     all_cpu = [x for v in ratios_cpu.values() for x in v]
     for pipeline, _ in modes:
         label = "unpipelined" if pipeline == 1 else f"-P {pipeline}"
-        print(f"geomean {label:<14} throughput {geomean(ratios_rps[pipeline]):.3f}   "
-              f"requests/CPU-s {geomean(ratios_cpu[pipeline]):.3f}")
+        print(f"geomean {label:<14} throughput {geomean(ratios_rps.get(pipeline, [])):.3f}   "
+              f"requests/CPU-s {geomean(ratios_cpu.get(pipeline, [])):.3f}")
     print(f"geomean {'all':<14} throughput {geomean(all_rps):.3f}   "
           f"requests/CPU-s {geomean(all_cpu):.3f}")
-    print(f"foreign = mean CPU (cores) used by other processes on the machine during those runs; "
-          f"loadavg at end: {common.loadavg()}")
+    print("foreign = mean CPU (cores) used by other processes on the machine during those runs"
+          + ("" if getattr(args, "from_json", None) else f"; loadavg at end: {common.loadavg()}"))
 
 
 if __name__ == "__main__":

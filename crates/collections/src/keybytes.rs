@@ -3,7 +3,9 @@
 //! Every keyspace entry needs its key, its value, its expiry and an LRU/LFU stamp. Packing the
 //! 24-bit stamp into bytes the key representation leaves unused keeps an entry at 56 bytes, so
 //! a dict node (entry + chain pointer) fits jemalloc's 64-byte class instead of 80: 16 bytes
-//! less for every key. Keys up to 19 bytes are stored inline; longer ones in a boxed slice.
+//! less for every key. Keys up to 20 bytes are stored inline (19 with an explicit length, or
+//! exactly 20 in a variant of their own: `counter:000000123456`-style keys are common), longer
+//! ones in a boxed slice.
 
 use std::fmt;
 
@@ -14,6 +16,8 @@ const INLINE: usize = 19;
 pub enum KeyBytes {
     /// Stored inline: length, stamp, bytes.
     Inline(u8, [u8; 3], [u8; INLINE]),
+    /// Exactly `INLINE + 1` bytes, inline: stamp, bytes.
+    Full([u8; 3], [u8; INLINE + 1]),
     /// Stored on the heap, with the stamp beside the pointer.
     Heap([u8; 3], Box<[u8]>),
 }
@@ -32,6 +36,10 @@ impl KeyBytes {
             let mut buf = [0u8; INLINE];
             buf[..key.len()].copy_from_slice(key);
             KeyBytes::Inline(key.len() as u8, st, buf)
+        } else if key.len() == INLINE + 1 {
+            let mut buf = [0u8; INLINE + 1];
+            buf.copy_from_slice(key);
+            KeyBytes::Full(st, buf)
         } else {
             KeyBytes::Heap(st, key.into())
         }
@@ -42,6 +50,7 @@ impl KeyBytes {
     pub fn as_slice(&self) -> &[u8] {
         match self {
             KeyBytes::Inline(n, _, b) => &b[..*n as usize],
+            KeyBytes::Full(_, b) => b,
             KeyBytes::Heap(_, b) => b,
         }
     }
@@ -50,7 +59,7 @@ impl KeyBytes {
     #[inline]
     pub fn stamp(&self) -> u32 {
         let s = match self {
-            KeyBytes::Inline(_, s, _) | KeyBytes::Heap(s, _) => s,
+            KeyBytes::Inline(_, s, _) | KeyBytes::Full(s, _) | KeyBytes::Heap(s, _) => s,
         };
         u32::from_le_bytes([s[0], s[1], s[2], 0])
     }
@@ -59,7 +68,7 @@ impl KeyBytes {
     #[inline]
     pub fn set_stamp(&mut self, v: u32) {
         let s = match self {
-            KeyBytes::Inline(_, s, _) | KeyBytes::Heap(s, _) => s,
+            KeyBytes::Inline(_, s, _) | KeyBytes::Full(s, _) | KeyBytes::Heap(s, _) => s,
         };
         *s = stamp_bytes(v);
     }
@@ -67,7 +76,7 @@ impl KeyBytes {
     /// Heap bytes used beyond the value itself.
     pub fn heap_size(&self) -> usize {
         match self {
-            KeyBytes::Inline(..) => 0,
+            KeyBytes::Inline(..) | KeyBytes::Full(..) => 0,
             KeyBytes::Heap(_, b) => b.len(),
         }
     }
@@ -94,7 +103,7 @@ mod tests {
     #[test]
     fn three_words_and_round_trip() {
         assert_eq!(std::mem::size_of::<KeyBytes>(), 24);
-        for n in [0usize, 1, 19, 20, 64] {
+        for n in [0usize, 1, 19, 20, 21, 64] {
             let v: Vec<u8> = (0..n as u8).collect();
             let mut k = KeyBytes::new(&v, 0xabcdef);
             assert_eq!(k.as_slice(), &v[..]);
@@ -102,6 +111,7 @@ mod tests {
             k.set_stamp(0x1234_5678);
             assert_eq!(k.stamp(), 0x34_5678);
             assert_eq!(k.as_slice(), &v[..]);
+            assert_eq!(k.heap_size(), if n <= 20 { 0 } else { n });
         }
     }
 }

@@ -12,8 +12,6 @@
 //!
 //! EXEC, scripts and AOF loading will reuse [`call`] so they share steps 5–6.
 
-use std::time::Instant;
-
 use resp::parse::Argv;
 use resp::ReplyBuf;
 
@@ -26,7 +24,7 @@ use crate::db::view::Effects;
 use crate::db::DbCtx;
 use crate::server::Server;
 use crate::stats::WorkerStats;
-use crate::util::time::now_ms;
+use crate::util::time::now_us;
 
 /// Runs one request from a client.
 pub fn execute(
@@ -37,7 +35,10 @@ pub fn execute(
     stats: &WorkerStats,
 ) {
     let mark = out.len();
-    let now = now_ms();
+    // One clock read gives the command's time (fixed for its whole run, as Redis 7.2 fixes
+    // it) and the start of its duration for commandstats.
+    let start_us = now_us();
+    let now = start_us / 1000;
     client.info.last.store(now, std::sync::atomic::Ordering::Relaxed);
     let reg = registry();
     let found = reg.find(&argv);
@@ -55,7 +56,7 @@ pub fn execute(
         ))),
     };
     match res {
-        Ok(entry) => call(srv, client, out, argv, stats, entry, now),
+        Ok(entry) => call(srv, client, out, argv, stats, entry, start_us),
         Err(e) => {
             if let Found::Cmd(en) = reg.find(&argv) {
                 stats.rejected(Some(en.id));
@@ -98,13 +99,13 @@ pub fn call(
     argv: Argv<'_>,
     stats: &WorkerStats,
     entry: &Entry,
-    now: i64,
+    start_us: i64,
 ) {
     let spec = entry.spec;
     let Some(handler) = spec.handler else { return };
-    let start = Instant::now();
+    let now = start_us / 1000;
     let db_index = client.db;
-    let locks = srv.keyspace.lock_for(spec, &argv, db_index);
+    let (locks, hint) = srv.keyspace.lock_for_hinted(spec, &argv, db_index);
     let mark = out.len();
     // CLIENT NO-TOUCH leaves LRU/LFU alone, except for TOUCH, whose whole point is to touch.
     let no_touch = client.no_touch && spec.name != "touch";
@@ -122,6 +123,7 @@ pub fn call(
             stats,
             lru: srv.lru_clock(),
             no_touch,
+            hint,
         },
         spec,
     };
@@ -139,7 +141,7 @@ pub fn call(
         srv.dirty.fetch_add(ctx.db.fx.dirty, std::sync::atomic::Ordering::Relaxed);
     }
     drop(ctx);
-    let usec = start.elapsed().as_micros() as u64;
+    let usec = (now_us() - start_us).max(0) as u64;
     stats.command(entry.id, usec, failed);
 }
 

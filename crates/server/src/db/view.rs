@@ -18,7 +18,7 @@ use resp::parse::OwnedArgv;
 
 use super::{Entry, Keyspace, Shard, NO_EXPIRE};
 use crate::cmd::error::CmdError;
-use crate::server::executor::Locks;
+use crate::server::executor::{Locks, ShardHint};
 use crate::stats::WorkerStats;
 use crate::types::{StrValue, Value};
 
@@ -79,12 +79,14 @@ pub struct DbCtx<'a> {
     pub lru: u32,
     /// CLIENT NO-TOUCH is on for this client.
     pub no_touch: bool,
+    /// The shard of the command's first key, found while locking.
+    pub hint: ShardHint,
 }
 
 impl<'a> DbCtx<'a> {
     /// Returns the locked shard holding `key` in database `db`.
     pub fn shard_in(&mut self, db: usize, key: &[u8]) -> Result<&mut Shard, CmdError> {
-        let s = self.ks.shard_of(key);
+        let s = self.hint.get(key).unwrap_or_else(|| self.ks.shard_of(key));
         self.locks.get(db, s).ok_or_else(|| {
             CmdError::msg("ERR internal error: key outside the command's locked shards")
         })
@@ -102,7 +104,7 @@ impl<'a> DbCtx<'a> {
         let touch = matches!(mode, Lookup::Read | Lookup::Write) && !self.no_touch;
         let counts = matches!(mode, Lookup::Read | Lookup::ReadNoTouch);
         let ks = self.ks;
-        let s = ks.shard_of(key);
+        let s = self.hint.get(key).unwrap_or_else(|| ks.shard_of(key));
         let Some(shard) = self.locks.get(db, s) else {
             return Err(CmdError::msg(
                 "ERR internal error: key outside the command's locked shards",
@@ -414,6 +416,7 @@ mod tests {
             stats,
             lru: 0,
             no_touch: false,
+            hint: ShardHint::default(),
         }
     }
 

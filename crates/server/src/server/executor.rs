@@ -74,18 +74,53 @@ impl<'a> Locks<'a> {
     }
 }
 
+/// The shard of a command's first key, computed while locking, so that looking the key up
+/// does not hash it for its slot a second time. It names the key by the address and length of
+/// its argument bytes, which stay put for the whole command.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShardHint {
+    ptr: usize,
+    len: usize,
+    shard: usize,
+}
+
+impl ShardHint {
+    /// The remembered shard if `key` is the very argument the hint was made from.
+    #[inline]
+    pub fn get(&self, key: &[u8]) -> Option<usize> {
+        (self.ptr != 0 && key.as_ptr() as usize == self.ptr && key.len() == self.len)
+            .then_some(self.shard)
+    }
+}
+
 impl Keyspace {
     /// Locks what `spec` needs for `argv` when the client is in database `db`.
     pub fn lock_for<'a>(&'a self, spec: &CommandSpec, argv: &Argv<'_>, db: usize) -> Locks<'a> {
-        match spec.scope {
+        self.lock_for_hinted(spec, argv, db).0
+    }
+
+    /// Like [`lock_for`](Self::lock_for), also returning the first key's shard.
+    pub fn lock_for_hinted<'a>(
+        &'a self,
+        spec: &CommandSpec,
+        argv: &Argv<'_>,
+        db: usize,
+    ) -> (Locks<'a>, ShardHint) {
+        let mut hint = ShardHint::default();
+        let locks = match spec.scope {
             Scope::None => Locks::None,
             Scope::Keys => {
                 let mut first: Option<usize> = None;
                 let mut many: Vec<(usize, usize)> = Vec::new();
                 for_each_key(spec, argv, |i, _| {
-                    let s = self.shard_of(argv.get(i));
+                    let key = argv.get(i);
+                    let s = self.shard_of(key);
                     match first {
-                        None => first = Some(s),
+                        None => {
+                            first = Some(s);
+                            hint =
+                                ShardHint { ptr: key.as_ptr() as usize, len: key.len(), shard: s };
+                        }
                         Some(f) if f == s && many.is_empty() => {}
                         Some(f) => {
                             if many.is_empty() {
@@ -123,7 +158,8 @@ impl Keyspace {
                 });
                 self.lock_sorted(v)
             }
-        }
+        };
+        (locks, hint)
     }
 
     /// Locks every shard of every database (SWAPDB, FLUSHALL, cron jobs that need a stable

@@ -52,6 +52,16 @@ failed=()
 step "cargo test (release)"
 cargo test --workspace --release -- --test-threads="${TEST_THREADS:-4}" || failed+=("cargo test")
 
+# The differential and key-space tests again with other thread/shard layouts: one shard and
+# one worker (Redis's single-threaded semantics), and many shards over several workers (every
+# multi-shard path: MSET, RENAME, COPY, SCAN, RANDOMKEY, SWAPDB, FLUSHALL).
+for layout in "--worker-threads 1 --keyspace-shards 1" "--worker-threads 4 --keyspace-shards 64"; do
+  step "cargo test, layout: $layout"
+  FERRODIS_TEST_ARGS="$layout" cargo test --release -p ferrodis-tests -- \
+    --test-threads="${TEST_THREADS:-4}" diff:: unit::keyspace unit::scan unit::expire unit::string \
+    || failed+=("layout $layout")
+done
+
 step "node tests"
 (cd tests/node && node --test) || failed+=("node tests")
 

@@ -266,8 +266,15 @@ impl TestServer {
     }
 
     /// Starts ferrodis with extra `--directive value` arguments.
+    ///
+    /// `FERRODIS_TEST_ARGS` (space-separated) is appended to every start: the suite runs again
+    /// with other thread and shard counts that way (DESIGN.md §2: one shard is exactly
+    /// Redis's single-threaded semantics; many shards exercise every cross-shard path).
     pub fn start_with(args: &[&str]) -> Proc {
-        Proc::spawn(&ferrodis_bin(), args, "ferrodis")
+        let extra = std::env::var("FERRODIS_TEST_ARGS").unwrap_or_default();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(extra.split_whitespace());
+        Proc::spawn(&ferrodis_bin(), &all, "ferrodis")
     }
 }
 

@@ -50,6 +50,14 @@ impl<'a> Ctx<'a> {
         self.argv.len()
     }
 
+    /// Writes a HELP reply: one simple string per line, as Redis's `addReplyHelp` does.
+    pub fn reply_help(&mut self, lines: &[&str]) {
+        self.out.array(lines.len());
+        for l in lines {
+            self.out.simple(l.as_bytes());
+        }
+    }
+
     /// An arity error for this command.
     pub fn arity_error(&self) -> CmdError {
         CmdError::Arity(registry::full_name(self.spec, &self.argv))

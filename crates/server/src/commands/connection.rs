@@ -540,10 +540,7 @@ fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
         "HELP",
         "    Print this help.",
     ];
-    ctx.out.array(LINES.len());
-    for l in LINES {
-        ctx.out.simple(l.as_bytes());
-    }
+    ctx.reply_help(LINES);
     Ok(())
 }
 

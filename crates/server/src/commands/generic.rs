@@ -420,10 +420,7 @@ fn object_help(ctx: &mut Ctx<'_>) -> CmdResult {
         "HELP",
         "    Print this help.",
     ];
-    ctx.out.array(LINES.len());
-    for l in LINES {
-        ctx.out.simple(l.as_bytes());
-    }
+    ctx.reply_help(LINES);
     Ok(())
 }
 

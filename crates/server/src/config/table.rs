@@ -69,26 +69,9 @@ const fn todo(name: &'static str, kind: Kind, default: &'static str) -> Param {
     Param { name, alias: None, kind, default, flags: 0, implemented: false }
 }
 
-/// Parses a memory value as `memtoull` does: digits (none means 0, too many saturate) and an
-/// optional unit `b k kb m mb g gb` in any case. No sign, no spaces.
+/// Parses a memory value as `memtoull` does (see `util::num::parse_memory`).
 pub fn parse_mem(s: &str) -> Option<u64> {
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (digits, unit) = s.split_at(split);
-    let mul: u64 = match unit.to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" => 1000,
-        "kb" => 1024,
-        "m" => 1000 * 1000,
-        "mb" => 1024 * 1024,
-        "g" => 1000 * 1000 * 1000,
-        "gb" => 1024 * 1024 * 1024,
-        _ => return None,
-    };
-    let mut n: u64 = 0;
-    for c in digits.bytes() {
-        n = n.saturating_mul(10).saturating_add((c - b'0') as u64);
-    }
-    Some(n.saturating_mul(mul))
+    crate::util::num::parse_memory(s.as_bytes())
 }
 
 /// Buffer-limit classes in the order CONFIG GET prints them.

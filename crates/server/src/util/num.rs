@@ -47,24 +47,27 @@ pub fn fmt_i64(n: i64) -> String {
     itoa::Buffer::new().format(n).to_string()
 }
 
-/// Parses a memory size with Redis's units (`memtoull`): `b`, `k`=1000, `kb`=1024, `m`, `mb`,
-/// `g`, `gb`, case-insensitive. Returns None on anything else.
-pub fn parse_memory(s: &[u8]) -> Option<i64> {
-    let text = std::str::from_utf8(s).ok()?.to_ascii_lowercase();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '-')).unwrap_or(text.len());
-    let (num, unit) = text.split_at(split);
-    let mul: i64 = match unit {
-        "" | "b" => 1,
-        "k" => 1000,
-        "kb" => 1024,
-        "m" => 1000 * 1000,
-        "mb" => 1024 * 1024,
-        "g" => 1000 * 1000 * 1000,
-        "gb" => 1024 * 1024 * 1024,
+/// Parses a memory value as Redis's `memtoull` does: digits (none means 0, too many saturate)
+/// and an optional unit `b`, `k`=1000, `kb`=1024, `m`, `mb`, `g`, `gb` in any case. No sign,
+/// no spaces.
+pub fn parse_memory(s: &[u8]) -> Option<u64> {
+    let split = s.iter().position(|c| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let mul: u64 = match unit.to_ascii_lowercase().as_slice() {
+        b"" | b"b" => 1,
+        b"k" => 1000,
+        b"kb" => 1024,
+        b"m" => 1000 * 1000,
+        b"mb" => 1024 * 1024,
+        b"g" => 1000 * 1000 * 1000,
+        b"gb" => 1024 * 1024 * 1024,
         _ => return None,
     };
-    let n = parse_i64(num.as_bytes())?;
-    n.checked_mul(mul)
+    let mut n: u64 = 0;
+    for &c in digits {
+        n = n.saturating_mul(10).saturating_add((c - b'0') as u64);
+    }
+    Some(n.saturating_mul(mul))
 }
 
 #[cfg(test)]
@@ -91,5 +94,7 @@ mod tests {
         assert_eq!(parse_memory(b"512mb"), Some(512 << 20));
         assert_eq!(parse_memory(b"12"), Some(12));
         assert_eq!(parse_memory(b"1x"), None);
+        assert_eq!(parse_memory(b""), Some(0));
+        assert_eq!(parse_memory(b"-1"), None);
     }
 }

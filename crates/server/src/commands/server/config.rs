@@ -60,10 +60,7 @@ const HELP: &[&str] = &[
 
 /// CONFIG HELP
 fn config_help(ctx: &mut Ctx<'_>) -> CmdResult {
-    ctx.out.array(HELP.len());
-    for l in HELP {
-        ctx.out.simple(l.as_bytes());
-    }
+    ctx.reply_help(HELP);
     Ok(())
 }
 

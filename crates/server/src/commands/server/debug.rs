@@ -452,14 +452,13 @@ fn debug(ctx: &mut Ctx<'_>) -> CmdResult {
         *ctx.srv.replid.lock() = crate::server::random_hex40();
         ctx.out.ok();
     } else if is(sub, "QUICKLIST-PACKED-THRESHOLD") && argc == 3 {
-        let v = parse_memory(ctx.arg(2)).filter(|&v| (0..=(1i64 << 32) - (1 << 20)).contains(&v));
+        let v = parse_memory(ctx.arg(2)).filter(|&v| v <= (1u64 << 32) - (1 << 20));
         let Some(v) = v else {
             return Err(CmdError::msg(
                 "ERR argument must be a memory value bigger than 1 and smaller than 4gb",
             ));
         };
-        QUICKLIST_PACKED_THRESHOLD
-            .store(if v == 0 { 1 << 30 } else { v as u64 }, Ordering::Relaxed);
+        QUICKLIST_PACKED_THRESHOLD.store(if v == 0 { 1 << 30 } else { v }, Ordering::Relaxed);
         ctx.out.ok();
     } else if is(sub, "LISTPACK") && argc == 3 {
         let e = ctx.db.lookup(ctx.arg(2), Lookup::Peek)?.ok_or(CmdError::msg(NO_SUCH_KEY))?;

@@ -266,6 +266,16 @@ fn client_query_buffer_limit_closes_connection() {
     assert!(xc && yc, "expected both to close: ferrodis closed={xc}, redis closed={yc}");
     assert_eq!(x, b"", "ferrodis replied before closing: {:?}", String::from_utf8_lossy(&x));
     assert_eq!(y, b"");
+    // Just over the limit: refused whole before it runs, as Redis does (the buffer passes the
+    // limit before the request is complete).
+    let p = Pair::start(&["--client-query-buffer-limit", "1mb"]);
+    let n = 1_100_000;
+    let mut req = format!("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n${n}\r\n").into_bytes();
+    req.extend(std::iter::repeat_n(b'v', n));
+    req.extend_from_slice(b"\r\n");
+    let ((x, xc), (y, yc)) = p.raw_both(&req, Duration::from_secs(2));
+    assert!(xc && yc, "expected both to close: ferrodis closed={xc}, redis closed={yc}");
+    assert_eq!((x, y), (Vec::new(), Vec::new()));
     // Well below the limit is fine.
     let mut small = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$900000\r\n".to_vec();
     small.extend(std::iter::repeat_n(b'v', 900_000));

@@ -61,6 +61,17 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             break;
         }
         let settings = srv.config.settings();
+        // As Redis does, the limit applies to what is buffered right after a read, before
+        // anything in it runs: a request that cannot fit is refused whole.
+        if rbuf.len() > settings.client_query_buffer_limit {
+            crate::warning!(
+                "Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})",
+                info.id,
+                info.addr,
+                String::from_utf8_lossy(&rbuf[..rbuf.len().min(64)])
+            );
+            break;
+        }
         let mut pos = 0;
         let mut batch_commands = 0usize;
         let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop {
@@ -101,15 +112,6 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
         rbuf.advance(pos);
         info.set_qbuf(rbuf.len(), rbuf.capacity());
-        if rbuf.len() > settings.client_query_buffer_limit {
-            crate::warning!(
-                "Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {:?})",
-                info.id,
-                info.addr,
-                String::from_utf8_lossy(&rbuf[..rbuf.len().min(64)])
-            );
-            break;
-        }
         if !out.is_empty() {
             // After a pipelined batch, let every other connection with input ready on this
             // worker run its batch first, then write: replies go out together at the end of

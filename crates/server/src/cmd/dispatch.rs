@@ -58,9 +58,8 @@ pub fn execute(
     match res {
         Ok(entry) => call(srv, client, out, argv, stats, entry, start_us),
         Err(e) => {
-            if let Found::Cmd(en) = reg.find(&argv) {
-                stats.rejected(Some(en.id));
-            }
+            // `last` is the looked-up command's id + 1 (0: unknown), as computed above.
+            stats.rejected(last.checked_sub(1));
             let text = e.text();
             stats.error_reply(&text);
             out.error(&text);

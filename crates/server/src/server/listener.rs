@@ -47,6 +47,14 @@ pub fn bind_all(bind: &[String], port: u16) -> std::io::Result<Vec<TcpListener>>
     Ok(out)
 }
 
+/// A single-threaded tokio runtime with I/O and timers (workers, acceptor, signals).
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("invariant: a current-thread runtime can be built")
+}
+
 /// Starts the worker threads; returns a sender for each.
 pub fn spawn_workers(srv: &Arc<Server>) -> Vec<UnboundedSender<std::net::TcpStream>> {
     let mut senders = Vec::new();
@@ -57,10 +65,7 @@ pub fn spawn_workers(srv: &Arc<Server>) -> Vec<UnboundedSender<std::net::TcpStre
         std::thread::Builder::new()
             .name(format!("worker-{i}"))
             .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("invariant: a current-thread runtime can be built");
+                let rt = current_thread_runtime();
                 let local = tokio::task::LocalSet::new();
                 let stats = srv.stats.register();
                 local.block_on(&rt, async move {
@@ -88,10 +93,7 @@ pub fn spawn_acceptor(
     std::thread::Builder::new()
         .name("acceptor".into())
         .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("invariant: a current-thread runtime can be built");
+            let rt = current_thread_runtime();
             rt.block_on(async move {
                 let (tx, mut rx) = unbounded_channel::<std::net::TcpStream>();
                 for l in listeners {
@@ -163,10 +165,7 @@ pub fn spawn_signal_handler(srv: Arc<Server>) {
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("invariant: a current-thread runtime can be built");
+            let rt = current_thread_runtime();
             rt.block_on(async move {
                 use tokio::signal::unix::{signal, SignalKind};
                 let (Ok(mut term), Ok(mut int)) =

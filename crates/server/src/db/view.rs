@@ -286,11 +286,13 @@ impl<'a> DbCtx<'a> {
         let mut out = Vec::new();
         let mut seen = 0usize;
         let mut budget = count.saturating_mul(10).max(1);
-        let mut expired: Vec<SmallBytes> = Vec::new();
-        loop {
+        // Expired keys met on the way are deleted only after the walk: deleting during it
+        // could shrink a table mid-walk and make the cursor visit a bucket's keys twice.
+        let mut expired: Vec<(usize, SmallBytes)> = Vec::new();
+        let next = loop {
             let Some(sh) = self.locks.get(db, shard) else {
                 // Not held (cannot happen under Db scope): end the scan rather than loop.
-                return (0, out);
+                break 0;
             };
             let empty = sh.dict.is_empty();
             if empty {
@@ -298,7 +300,7 @@ impl<'a> DbCtx<'a> {
             } else {
                 dc = sh.dict.scan(dc, |e| {
                     if e.is_expired(now) {
-                        expired.push(SmallBytes::new(&e.key));
+                        expired.push((shard, SmallBytes::new(&e.key)));
                     } else {
                         seen += 1;
                         if keep(e) {
@@ -306,13 +308,6 @@ impl<'a> DbCtx<'a> {
                         }
                     }
                 });
-                for k in expired.drain(..) {
-                    sh.take(&k);
-                    let verb = self.ks.expire_verb();
-                    self.fx.pre.push((db, OwnedArgv::from_slices([verb, k.as_slice()])));
-                    self.fx.expired += 1;
-                    self.stats.expired(1);
-                }
             }
             if !empty {
                 budget -= 1;
@@ -322,17 +317,30 @@ impl<'a> DbCtx<'a> {
                 loop {
                     shard += 1;
                     if shard == nshards {
-                        return (0, out);
+                        break;
                     }
                     if self.locks.get(db, shard).is_some_and(|s| !s.dict.is_empty()) {
                         break;
                     }
                 }
             }
-            if seen >= count || budget == 0 {
-                return ((dc << bits) | shard as u64, out);
+            if shard == nshards {
+                break 0;
             }
+            if seen >= count || budget == 0 {
+                break (dc << bits) | shard as u64;
+            }
+        };
+        let verb = self.ks.expire_verb();
+        for (sh, k) in expired {
+            if let Some(shard) = self.locks.get(db, sh) {
+                shard.take(&k);
+            }
+            self.fx.pre.push((db, OwnedArgv::from_slices([verb, k.as_slice()])));
+            self.fx.expired += 1;
+            self.stats.expired(1);
         }
+        (next, out)
     }
 
     /// Every live key of the current database for which `keep` is true (KEYS). Expired keys

@@ -3,11 +3,15 @@
 //! * [`dict`]: the chained hash table with incremental rehashing that holds every keyspace
 //!   shard. Its bucket layout is what gives SCAN its guarantee (an element present for the
 //!   whole scan is returned at least once, even while the table grows or shrinks).
+//! * [`listpack`]: Redis's compact sequence encoding (small hashes, sets, sorted sets, list
+//!   nodes), byte-compatible with Redis so RDB can store it as is.
 
 pub mod dict;
 pub mod keybytes;
+pub mod listpack;
 pub mod smallbytes;
 
 pub use dict::{Dict, Keyed};
 pub use keybytes::KeyBytes;
+pub use listpack::{Listpack, LpValue};
 pub use smallbytes::SmallBytes;

@@ -199,8 +199,9 @@ pub fn enabled_entries() -> Vec<&'static Entry> {
     let all = extra.iter().any(|s| s == "all");
     let skip_env = std::env::var("FERRODIS_DIFF_SKIP").unwrap_or_default();
     let skip: Vec<String> = skip_env.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
-    COMMANDS
-        .iter()
+    std::iter::once(COMMANDS)
+        .chain(super::types::TABLES.iter().copied())
+        .flat_map(|t| t.iter())
         .filter(|e| {
             let held = PENDING.contains(&e.name) || REWORKED.contains(&e.name);
             all || !held || extra.iter().any(|s| s == e.name)
@@ -209,7 +210,7 @@ pub fn enabled_entries() -> Vec<&'static Entry> {
         .collect()
 }
 
-fn b(s: &str) -> Vec<u8> {
+pub fn b(s: &str) -> Vec<u8> {
     s.as_bytes().to_vec()
 }
 
@@ -273,16 +274,16 @@ impl Gen {
     }
 
     /// The connection of the next step: mostly the first.
-    fn conn(&mut self) -> usize {
+    pub fn conn(&mut self) -> usize {
         usize::from(self.rng.chance(1, 6))
     }
 
-    fn next_step_no_count(&mut self) -> Step {
+    pub fn next_step_no_count(&mut self) -> Step {
         self.step -= 1;
         self.next_step()
     }
 
-    fn normal_cmd(&mut self) -> Vec<Vec<u8>> {
+    pub fn normal_cmd(&mut self) -> Vec<Vec<u8>> {
         let mut r = self.rng.below(self.total_weight as usize) as u32;
         let mut entry = self.enabled[0];
         for e in &self.enabled {
@@ -299,7 +300,7 @@ impl Gen {
     }
 
     /// Occasionally drops or adds arguments, to compare arity and option errors.
-    fn mangle(&mut self, argv: &mut Vec<Vec<u8>>) {
+    pub fn mangle(&mut self, argv: &mut Vec<Vec<u8>>) {
         if !self.rng.chance(1, 30) {
             return;
         }
@@ -335,14 +336,14 @@ impl Gen {
     }
 
     /// An option token in random case.
-    fn opt(&mut self, s: &str) -> Vec<u8> {
+    pub fn opt(&mut self, s: &str) -> Vec<u8> {
         let mut v = b(s);
         self.random_case(&mut v);
         v
     }
 
     /// One of `choices`, as an option token in random case.
-    fn opt_of(&mut self, choices: &[&str]) -> Vec<u8> {
+    pub fn opt_of(&mut self, choices: &[&str]) -> Vec<u8> {
         let o = choices[self.rng.below(choices.len())];
         self.opt(o)
     }
@@ -355,12 +356,12 @@ impl Gen {
         self.rng.pick(VALUES).to_vec()
     }
 
-    fn int(&mut self) -> Vec<u8> {
+    pub fn int(&mut self) -> Vec<u8> {
         b(self.rng.pick(INTS))
     }
 
     /// A small offset or index, sometimes negative or huge.
-    fn small_int(&mut self) -> Vec<u8> {
+    pub fn small_int(&mut self) -> Vec<u8> {
         if self.rng.chance(1, 8) {
             return self.int();
         }
@@ -369,17 +370,17 @@ impl Gen {
     }
 
     /// A relative time in seconds that does not elapse during a run (see the file header).
-    fn rel_secs(&mut self) -> i64 {
+    pub fn rel_secs(&mut self) -> i64 {
         BASE + GAP * self.rng.below(10) as i64 - self.step as i64
     }
 
     /// An absolute unix time (s) half-way between two relative bases (see the file header).
-    fn abs_secs(&mut self) -> i64 {
+    pub fn abs_secs(&mut self) -> i64 {
         self.now_s + BASE + GAP / 2 + GAP * self.rng.below(10) as i64
     }
 
     /// An expiry argument in seconds (relative) for EX / EXPIRE, with a few invalid ones.
-    fn secs_arg(&mut self) -> Vec<u8> {
+    pub fn secs_arg(&mut self) -> Vec<u8> {
         match self.rng.below(24) {
             0 => b("0"),
             1 => b("-5"),
@@ -392,7 +393,7 @@ impl Gen {
     }
 
     /// An expiry argument in milliseconds (relative) for PX / PEXPIRE.
-    fn ms_arg(&mut self) -> Vec<u8> {
+    pub fn ms_arg(&mut self) -> Vec<u8> {
         match self.rng.below(24) {
             0 => b("0"),
             1 => b("-5"),
@@ -407,7 +408,7 @@ impl Gen {
     ///
     /// SET gets no past times: Redis 7.0 keeps such a key until its expiry cycle or an access
     /// reclaims it, so DBSIZE would depend on timing (see tests/ALLOWED_DIFFERENCES.md).
-    fn unix_s_arg(&mut self, past: bool) -> Vec<u8> {
+    pub fn unix_s_arg(&mut self, past: bool) -> Vec<u8> {
         match self.rng.below(12) {
             0 | 4 if !past => b(&self.abs_secs().to_string()),
             0 => b("1"),
@@ -420,7 +421,7 @@ impl Gen {
     }
 
     /// An absolute unix time in milliseconds (PXAT / PEXPIREAT); past ones only when `past`.
-    fn unix_ms_arg(&mut self, past: bool) -> Vec<u8> {
+    pub fn unix_ms_arg(&mut self, past: bool) -> Vec<u8> {
         match self.rng.below(12) {
             0 | 4 if !past => b(&(self.abs_secs() * 1000 + 3).to_string()),
             0 => b("1"),
@@ -436,7 +437,7 @@ impl Gen {
     }
 
     /// Options for SET, valid or not, in random order and case.
-    fn set_options(&mut self, argv: &mut Vec<Vec<u8>>) {
+    pub fn set_options(&mut self, argv: &mut Vec<Vec<u8>>) {
         let n = [0, 0, 0, 1, 1, 1, 2, 3][self.rng.below(8)];
         for _ in 0..n {
             match self.rng.below(11) {
@@ -467,7 +468,7 @@ impl Gen {
     }
 
     /// Options for EXPIRE and friends: none, one of NX/XX/GT/LT, sometimes two or a bad one.
-    fn expire_options(&mut self, argv: &mut Vec<Vec<u8>>) {
+    pub fn expire_options(&mut self, argv: &mut Vec<Vec<u8>>) {
         let n = [0, 0, 1, 1, 1, 1, 2][self.rng.below(7)];
         for _ in 0..n {
             let o = ["NX", "XX", "GT", "LT", "NX", "XX", "GT", "LT", "FOO"][self.rng.below(9)];
@@ -476,7 +477,7 @@ impl Gen {
     }
 
     /// Options for GETEX.
-    fn getex_options(&mut self, argv: &mut Vec<Vec<u8>>) {
+    pub fn getex_options(&mut self, argv: &mut Vec<Vec<u8>>) {
         let n = [0, 1, 1, 1, 2][self.rng.below(5)];
         for _ in 0..n {
             match self.rng.below(6) {
@@ -502,13 +503,13 @@ impl Gen {
         }
     }
 
-    fn keys(&mut self, min: usize, max: usize) -> Vec<Vec<u8>> {
+    pub fn keys(&mut self, min: usize, max: usize) -> Vec<Vec<u8>> {
         let n = min + self.rng.below(max - min + 1);
         (0..n).map(|_| self.key()).collect()
     }
 
     /// A database index for SELECT / COPY DB: mostly 0..2, sometimes invalid.
-    fn db_arg(&mut self) -> Vec<u8> {
+    pub fn db_arg(&mut self) -> Vec<u8> {
         match self.rng.below(16) {
             0 => b("16"),
             1 => b("-1"),
@@ -520,7 +521,7 @@ impl Gen {
 
     /// A command of a short-expiry batch: leaves its key with an expiry of at most
     /// `batch_max_ms` or absent, or (deterministically) unchanged. See `diff::expiry`.
-    fn short_expiry_cmd(&mut self) -> Vec<Vec<u8>> {
+    pub fn short_expiry_cmd(&mut self) -> Vec<Vec<u8>> {
         let ms = 1 + self.rng.below(40) as u64;
         self.batch_max_ms = self.batch_max_ms.max(ms);
         let k = self.key();
@@ -549,7 +550,7 @@ impl Gen {
     }
 }
 
-fn cmd(name: &str, rest: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+pub fn cmd(name: &str, rest: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     let mut v = vec![b(name)];
     v.extend(rest);
     v

@@ -14,6 +14,7 @@
 mod expiry;
 pub mod generator;
 mod random;
+pub mod types;
 
 use ferrodis_tests::{Pair, RawConn};
 use generator::{Gen, Mode, Step, KEYS};
@@ -132,7 +133,7 @@ pub fn equivalent(argv: &[Vec<u8>], ours: &[u8], theirs: &[u8]) -> bool {
             }
             _ => false,
         },
-        _ => false,
+        _ => types::equivalent(&name, argv, ours, theirs),
     }
 }
 

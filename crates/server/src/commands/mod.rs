@@ -5,7 +5,11 @@
 
 pub mod connection;
 pub mod generic;
+pub mod hash;
+pub mod list;
 pub mod server;
+pub mod set;
+pub mod sorted_set;
 pub mod string;
 
 use crate::cmd::CommandSpec;
@@ -14,10 +18,14 @@ use crate::cmd::CommandSpec;
 pub static ALL: &[&[CommandSpec]] = &[
     connection::COMMANDS,
     generic::COMMANDS,
+    hash::COMMANDS,
+    list::COMMANDS,
     server::admin::COMMANDS,
     server::command::COMMANDS,
     server::config::COMMANDS,
     server::debug::COMMANDS,
     server::info::COMMANDS,
+    set::COMMANDS,
+    sorted_set::COMMANDS,
     string::COMMANDS,
 ];

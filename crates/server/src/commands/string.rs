@@ -373,7 +373,7 @@ fn append(ctx: &mut Ctx<'_>) -> CmdResult {
     let (key, val) = (ctx.arg(1), ctx.arg(2));
     let cur_len = match ctx.db.get_str_mut(key)? {
         Some(e) => {
-            let Value::Str(s) = &e.val;
+            let Some(s) = e.val.as_str_mut() else { return Err(CmdError::WrongType) };
             Some(s.len())
         }
         None => None,
@@ -387,7 +387,7 @@ fn append(ctx: &mut Ctx<'_>) -> CmdResult {
         Some(len) => {
             check_string_length(ctx, len as i64, val.len() as i64)?;
             let Some(e) = ctx.db.get_str_mut(key)? else { return Ok(()) };
-            let Value::Str(s) = &mut e.val;
+            let Some(s) = e.val.as_str_mut() else { return Err(CmdError::WrongType) };
             // Modified in place: always raw afterwards, even when nothing is appended.
             let buf = s.make_raw();
             buf.extend_from_slice(val);
@@ -445,7 +445,7 @@ fn setrange(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     let cur_len = match ctx.db.get_str_mut(key)? {
         Some(e) => {
-            let Value::Str(s) = &e.val;
+            let Some(s) = e.val.as_str_mut() else { return Err(CmdError::WrongType) };
             Some(s.len())
         }
         None => None,
@@ -467,7 +467,7 @@ fn setrange(ctx: &mut Ctx<'_>) -> CmdResult {
         }
         Some(_) => {
             let Some(e) = ctx.db.get_str_mut(key)? else { return Ok(()) };
-            let Value::Str(s) = &mut e.val;
+            let Some(s) = e.val.as_str_mut() else { return Err(CmdError::WrongType) };
             let buf = s.make_raw();
             let need = offset + val.len();
             if buf.len() < need {
@@ -486,7 +486,7 @@ fn setrange(ctx: &mut Ctx<'_>) -> CmdResult {
 fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], delta: i64) -> CmdResult {
     let cur = match ctx.db.get_str_mut(key)? {
         Some(e) => {
-            let Value::Str(s) = &mut e.val;
+            let Some(s) = e.val.as_str_mut() else { return Err(CmdError::WrongType) };
             let n = s.as_int().ok_or(CmdError::NotInteger)?;
             let v = n.checked_add(delta).ok_or(CmdError::Overflow)?;
             *s = StrValue::Int(v);
@@ -528,7 +528,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>) -> CmdResult {
     let (key, incr) = (ctx.arg(1), ctx.arg(2));
     let cur = match ctx.db.get_str_mut(key)? {
         Some(e) => {
-            let Value::Str(s) = &e.val;
+            let Some(s) = e.val.as_str_mut() else { return Err(CmdError::WrongType) };
             Some(s.to_vec())
         }
         None => None,

@@ -10,6 +10,7 @@
 //! (DESIGN.md §1): `Param::implemented` is false for them and the startup log names any
 //! that were set to a non-default value.
 
+pub mod encoding;
 pub mod file;
 pub mod table;
 
@@ -146,6 +147,8 @@ pub struct Config {
     /// The config file given at startup (CONFIG REWRITE target), as an absolute path.
     pub file: Option<String>,
     pub extras: Extras,
+    /// The collection encoding thresholds, lock-free (see `encoding.rs`).
+    pub enc: encoding::EncodingLimits,
 }
 
 /// Finds a parameter by name or alias (case-insensitive).
@@ -289,17 +292,26 @@ impl Config {
             values[i] = v;
         }
         let settings = Arc::new(build_settings(&values));
+        let enc = encoding::EncodingLimits::default();
+        enc.store(&settings);
         Ok(Config {
             values: RwLock::new(values),
             settings: RwLock::new(settings),
             set_lock: Mutex::new(()),
             file,
             extras,
+            enc,
         })
     }
 
     /// The current typed snapshot.
     #[inline]
+    /// Publishes rebuilt settings (and the lock-free copies derived from them).
+    fn install(&self, s: Settings) {
+        self.enc.store(&s);
+        *self.settings.write() = Arc::new(s);
+    }
+
     pub fn settings(&self) -> Arc<Settings> {
         self.settings.read().clone()
     }
@@ -441,7 +453,7 @@ impl Config {
             values[i] = v;
             changed.push(p.name);
         }
-        *self.settings.write() = Arc::new(build_settings(&values));
+        self.install(build_settings(&values));
         Ok(changed)
     }
 
@@ -524,7 +536,7 @@ impl Config {
         if let Some(i) = find_param("maxclients") {
             values[i] = best.to_string();
         }
-        *self.settings.write() = Arc::new(build_settings(&values));
+        self.install(build_settings(&values));
         Some(format!(
             "You requested maxclients of {want} requiring at least {} max file descriptors, but the open files limit allows only {}. maxclients has been reduced to {best}; raise 'ulimit -n' if you need more.",
             want + RESERVED_FDS,

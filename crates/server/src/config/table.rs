@@ -507,9 +507,9 @@ pub static PARAMS: &[Param] = &[
     p("enable-debug-command", Kind::Enum(ACCESS), "no").flags(IMMUTABLE),
     todo("enable-module-command", Kind::Enum(ACCESS), "no").flags(IMMUTABLE),
     p("enable-protected-configs", Kind::Enum(ACCESS), "no").flags(IMMUTABLE),
-    todo("hash-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "512")
+    p("hash-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "512")
         .alias("hash-max-ziplist-entries"),
-    todo("hash-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64")
+    p("hash-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64")
         .alias("hash-max-ziplist-value"),
     todo("hll-sparse-max-bytes", Kind::Memory { min: 0, max: 9223372036854775807 }, "3000"),
     p("hz", Kind::Int { min: 0, max: 2147483647 }, "10"),
@@ -527,8 +527,8 @@ pub static PARAMS: &[Param] = &[
     todo("lazyfree-lazy-user-flush", Kind::Bool, "no"),
     todo("lfu-decay-time", Kind::Int { min: 0, max: 2147483647 }, "1"),
     todo("lfu-log-factor", Kind::Int { min: 0, max: 2147483647 }, "10"),
-    todo("list-compress-depth", Kind::Int { min: 0, max: 2147483647 }, "0"),
-    todo("list-max-listpack-size", Kind::Int { min: -2147483648, max: 2147483647 }, "-2")
+    p("list-compress-depth", Kind::Int { min: 0, max: 2147483647 }, "0"),
+    p("list-max-listpack-size", Kind::Int { min: -2147483648, max: 2147483647 }, "-2")
         .alias("list-max-ziplist-size"),
     p("logfile", Kind::Str, "").flags(IMMUTABLE),
     p("loglevel", Kind::Enum(LOGLEVELS), "notice"),
@@ -600,7 +600,7 @@ pub static PARAMS: &[Param] = &[
     todo("sanitize-dump-payload", Kind::Enum(&["no", "yes", "clients"]), "no"),
     todo("save", Kind::Save, "3600 1 300 100 60 10000").flags(MULTI_ARG),
     todo("server_cpulist", Kind::Str, "").flags(IMMUTABLE),
-    todo("set-max-intset-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "512"),
+    p("set-max-intset-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "512"),
     todo("set-proc-title", Kind::Bool, "yes").flags(IMMUTABLE),
     todo("shutdown-on-sigint", Kind::ShutdownFlags, "default").flags(MULTI_ARG),
     todo("shutdown-on-sigterm", Kind::ShutdownFlags, "default").flags(MULTI_ARG),
@@ -648,15 +648,15 @@ pub static PARAMS: &[Param] = &[
     todo("tracking-table-max-keys", Kind::Int { min: 0, max: 9223372036854775807 }, "1000000"),
     todo("unixsocket", Kind::Str, "").flags(IMMUTABLE),
     todo("unixsocketperm", Kind::Octal, "0").flags(IMMUTABLE),
-    todo("zset-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "128")
+    p("zset-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "128")
         .alias("zset-max-ziplist-entries"),
-    todo("zset-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64")
+    p("zset-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64")
         .alias("zset-max-ziplist-value"),
     // Added in Redis 7.2.
     todo("locale-collate", Kind::Str, ""),
     todo("cluster-announce-human-nodename", Kind::Str, ""),
-    todo("set-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "128"),
-    todo("set-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64"),
+    p("set-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "128"),
+    p("set-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64"),
     // Debug/test knobs Redis hides from CONFIG GET patterns.
     todo("key-load-delay", Kind::Int { min: -2147483648, max: 2147483647 }, "0").flags(HIDDEN),
     todo("rdb-key-save-delay", Kind::Int { min: -2147483648, max: 2147483647 }, "0").flags(HIDDEN),

@@ -20,7 +20,7 @@ use super::{Entry, Keyspace, Shard, NO_EXPIRE};
 use crate::cmd::error::CmdError;
 use crate::server::executor::{Locks, ShardHint};
 use crate::stats::WorkerStats;
-use crate::types::{StrValue, Value};
+use crate::types::{Kind, StrValue, Value};
 
 /// How a lookup treats the key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,7 +153,6 @@ impl<'a> DbCtx<'a> {
         match self.lookup(key, Lookup::Read)? {
             None => Ok(None),
             Some(Entry { val: Value::Str(s), .. }) => Ok(Some(s)),
-            #[allow(unreachable_patterns)]
             Some(_) => Err(CmdError::WrongType),
         }
     }
@@ -164,9 +163,24 @@ impl<'a> DbCtx<'a> {
             None => Ok(None),
             Some(e) => match e.val {
                 Value::Str(_) => Ok(Some(e)),
-                #[allow(unreachable_patterns)]
                 _ => Err(CmdError::WrongType),
             },
+        }
+    }
+
+    /// Looks `key` up in the current database expecting a value of type `kind`: `None` if
+    /// absent, `WRONGTYPE` if it holds another type. The collection families use this with
+    /// `Value::as_hash_mut` and friends.
+    pub fn lookup_typed(
+        &mut self,
+        key: &[u8],
+        mode: Lookup,
+        kind: Kind,
+    ) -> Result<Option<&mut Entry>, CmdError> {
+        match self.lookup(key, mode)? {
+            None => Ok(None),
+            Some(e) if e.val.kind() == kind => Ok(Some(e)),
+            Some(_) => Err(CmdError::WrongType),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Small helpers shared by every layer: glob matching, number parsing and formatting,
 //! clocks, hash slots and the Redis-style log.
 
+pub mod digest;
 pub mod glob;
 pub mod log;
 pub mod num;

@@ -18,6 +18,7 @@ use crate::cmd::{CmdError, CmdResult, Ctx};
 use crate::db::view::Lookup;
 use crate::db::{Entry, NO_EXPIRE};
 use crate::types::{StrValue, Value};
+use crate::util::digest::{mix_digest, xor_digest};
 use crate::util::num::{parse_f64, parse_memory};
 use crate::{notice, warning};
 
@@ -29,66 +30,6 @@ const NOT_ALLOWED: &str = "ERR DEBUG command not allowed. If the enable-debug-co
 
 /// Redis's `OBJ_SHARED_REFCOUNT`, reported for the shared small integers.
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
-
-// ---------------------------------------------------------------------------------------
-// SHA-1 (FIPS 180-4), for DIGEST.
-
-fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
-    let mut msg = data.to_vec();
-    let bits = (data.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bits.to_be_bytes());
-    for block in msg.chunks_exact(64) {
-        let mut w = [0u32; 80];
-        for (i, c) in block.chunks_exact(4).enumerate() {
-            w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = h;
-        for (i, wi) in w.iter().enumerate() {
-            let (fv, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A827999),
-                20..=39 => (b ^ c ^ d, 0x6ED9EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
-                _ => (b ^ c ^ d, 0xCA62C1D6),
-            };
-            let t =
-                a.rotate_left(5).wrapping_add(fv).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = t;
-        }
-        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
-            *x = x.wrapping_add(y);
-        }
-    }
-    let mut out = [0u8; 20];
-    for (i, v) in h.iter().enumerate() {
-        out[i * 4..i * 4 + 4].copy_from_slice(&v.to_be_bytes());
-    }
-    out
-}
-
-/// `digest ^= sha1(data)`.
-fn xor_digest(digest: &mut [u8; 20], data: &[u8]) {
-    for (d, x) in digest.iter_mut().zip(sha1(data)) {
-        *d ^= x;
-    }
-}
-
-/// `digest = sha1(digest ^ sha1(data))`: order-dependent mixing.
-fn mix_digest(digest: &mut [u8; 20], data: &[u8]) {
-    xor_digest(digest, data);
-    *digest = sha1(digest);
-}
 
 /// Redis's numeric type codes (`OBJ_STRING` = 0, ...), mixed into each value's digest.
 fn type_code(v: &Value) -> u32 {
@@ -106,11 +47,12 @@ fn type_code(v: &Value) -> u32 {
 /// Mixes one value (its type, contents and whether it has a TTL) into `d`.
 fn mix_value(d: &mut [u8; 20], e: &Entry) {
     mix_digest(d, &type_code(&e.val).to_be_bytes());
-    #[allow(unreachable_patterns)]
     match &e.val {
         Value::Str(s) => mix_digest(d, &s.to_vec()),
-        // Types whose element-wise digest is not written yet still get a stable digest.
-        other => mix_digest(d, format!("{other:?}").as_bytes()),
+        Value::List(v) => v.digest_into(d),
+        Value::Hash(v) => v.digest_into(d),
+        Value::Set(v) => v.digest_into(d),
+        Value::ZSet(v) => v.digest_into(d),
     }
     if e.expire != NO_EXPIRE {
         xor_digest(d, b"!!expire!!");
@@ -311,7 +253,6 @@ fn object(ctx: &mut Ctx<'_>) -> CmdResult {
         Value::Str(StrValue::Int(n)) if (0..10_000).contains(&n) => SHARED_REFCOUNT,
         _ => 1,
     };
-    #[allow(unreachable_patterns)]
     let ser = match &e.val {
         Value::Str(s) => rdb_string_size(s),
         other => other.heap_size(),

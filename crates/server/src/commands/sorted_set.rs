@@ -1,0 +1,6 @@
+//! The sorted sets family. Placeholder: its commands land here.
+
+use crate::cmd::CommandSpec;
+
+/// The family's command table.
+pub static COMMANDS: &[CommandSpec] = &[];

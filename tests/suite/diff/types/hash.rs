@@ -1,0 +1,11 @@
+//! Random traffic for the hash commands (placeholder until the family lands).
+
+use crate::diff::generator::Entry;
+
+/// The hash commands the generator knows.
+pub static COMMANDS: &[Entry] = &[];
+
+/// This family's allowed differences (see `tests/ALLOWED_DIFFERENCES.md`); none yet.
+pub fn equivalent(_name: &str, _argv: &[Vec<u8>], _ours: &[u8], _theirs: &[u8]) -> bool {
+    false
+}

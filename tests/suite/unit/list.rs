@@ -1,0 +1,1 @@
+//! The list family against the reference server (placeholder until the family lands).

@@ -1,0 +1,1 @@
+//! The set family against the reference server (placeholder until the family lands).

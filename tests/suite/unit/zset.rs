@@ -1,0 +1,1 @@
+//! The zset family against the reference server (placeholder until the family lands).

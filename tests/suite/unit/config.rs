@@ -598,8 +598,8 @@ fn startup_warns_about_settings_not_in_effect() {
     let _ = child.kill();
     let _ = child.wait();
     let w = warning.expect("a warning naming the settings not in effect");
-    assert!(w.contains("maxmemory") && w.contains("rename-command") && w.contains("save"), "{w}");
-    assert!(!w.contains("hz"), "{w}");
+    assert!(w.contains("maxmemory") && w.contains("save"), "{w}");
+    assert!(!w.contains("hz") && !w.contains("rename-command"), "{w}");
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -662,4 +662,30 @@ fn config_set_port_and_bind_relisten() {
     assert_eq!(c.cmd_str(&["PING"]), "+PONG\r\n");
     let info = moved.cmd_str(&["INFO", "server"]);
     assert!(info.contains(&format!("tcp_port:{new_s}\r\n")), "{info}");
+}
+
+/// rename-command moves a command to a new name or (with "") removes it; an unknown command
+/// is a fatal config error, as in Redis.
+#[test]
+fn rename_command_renames_and_disables() {
+    let mut p =
+        Pair::start(&["--rename-command", "flushdb", "", "--rename-command", "CONFIG", "myconfig"]);
+    p.check(&["SET", "k", "v"]);
+    p.check(&["FLUSHDB"]);
+    p.check(&["CONFIG", "GET", "hz"]);
+    p.check(&["MYCONFIG", "GET", "hz"]);
+    p.check(&["myconfig", "set", "hz", "20"]);
+    p.check(&["DBSIZE"]);
+    p.check(&["COMMAND", "INFO", "flushdb"]);
+
+    let d = temp_dir("rename");
+    let out = Command::new(ferrodis_bin())
+        .current_dir(&d)
+        .args(["--port", &free_port().to_string(), "--rename-command", "nosuch", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("No such command in rename-command"), "{text}");
+    let _ = std::fs::remove_dir_all(&d);
 }

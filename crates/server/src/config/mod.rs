@@ -243,6 +243,9 @@ impl Config {
                     if args.len() != 2 {
                         return Err(err("wrong number of arguments"));
                     }
+                    if !crate::cmd::registry::command_exists(&args[0]) {
+                        return Err(err("No such command in rename-command"));
+                    }
                     extras.renames.push((args[0].clone(), args[1].clone()));
                     continue;
                 }
@@ -519,9 +522,6 @@ impl Config {
             .filter(|(i, p)| !p.implemented && values[*i] != p.default)
             .map(|(_, p)| p.name)
             .collect();
-        if !self.extras.renames.is_empty() {
-            out.push("rename-command");
-        }
         if !self.extras.users.is_empty() {
             out.push("user");
         }

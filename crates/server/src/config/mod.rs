@@ -149,6 +149,8 @@ pub struct Config {
     pub extras: Extras,
     /// The collection encoding thresholds, lock-free (see `encoding.rs`).
     pub enc: encoding::EncodingLimits,
+    /// The LFU policy and parameters, lock-free (see `db/lfu.rs`).
+    pub lfu: crate::db::lfu::LfuLive,
     /// Re-listens on (bind, port) for CONFIG SET port / bind; installed by the acceptor.
     listen_hook: Mutex<Option<ListenHook>>,
 }
@@ -302,12 +304,15 @@ impl Config {
         let settings = Arc::new(build_settings(&values));
         let enc = encoding::EncodingLimits::default();
         enc.store(&settings);
+        let lfu = crate::db::lfu::LfuLive::default();
+        store_lfu(&lfu, &settings);
         Ok(Config {
             values: RwLock::new(values),
             settings: RwLock::new(settings),
             set_lock: Mutex::new(()),
             file,
             extras,
+            lfu,
             enc,
             listen_hook: Mutex::new(None),
         })
@@ -324,6 +329,7 @@ impl Config {
     /// Publishes rebuilt settings (and the lock-free copies derived from them).
     fn install(&self, s: Settings) {
         self.enc.store(&s);
+        store_lfu(&self.lfu, &s);
         *self.settings.write() = Arc::new(s);
     }
 
@@ -601,6 +607,10 @@ impl Config {
             best + RESERVED_FDS
         ))
     }
+}
+
+fn store_lfu(l: &crate::db::lfu::LfuLive, s: &Settings) {
+    l.store(s.maxmemory_policy.contains("lfu"), s.lfu_log_factor, s.lfu_decay_time);
 }
 
 /// The working directory as an absolute path.

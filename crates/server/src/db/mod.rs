@@ -10,6 +10,7 @@
 //! the LRU clock of its last access, in one allocation (the dict node).
 
 pub mod expire;
+pub mod lfu;
 pub mod stats;
 pub mod view;
 

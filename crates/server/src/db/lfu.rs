@@ -61,7 +61,7 @@ impl Lfu {
         let counter = stamp & 0xFF;
         let elapsed =
             if self.now_min >= last { self.now_min - last } else { 65535 - last + self.now_min };
-        let periods = if self.decay_time > 0 { elapsed / self.decay_time } else { 0 };
+        let periods = elapsed.checked_div(self.decay_time).unwrap_or(0);
         counter.saturating_sub(periods)
     }
 

@@ -343,6 +343,9 @@ impl Quicklist {
     /// Removes and returns the head (`front`) or tail element.
     pub fn pop(&mut self, front: bool) -> Option<Vec<u8>> {
         let i = if front { 0 } else { self.nodes.len().checked_sub(1)? };
+        if self.nodes.is_empty() {
+            return None;
+        }
         let node = &mut self.nodes[i];
         node.open();
         let (v, empty) = match node {

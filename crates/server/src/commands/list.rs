@@ -191,10 +191,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, end: End) -> CmdResult {
     }
     let key = ctx.arg(1);
     let count = if ctx.argc() == 3 {
-        Some(ranged(ctx.arg(2), 0, i64::MAX, None).map_err(|e| match e {
-            CmdError::NotInteger => e,
-            _ => CmdError::msg(NOT_POSITIVE),
-        })?)
+        Some(ranged(ctx.arg(2), 0, i64::MAX, Some(NOT_POSITIVE))?)
     } else {
         None
     };

@@ -231,7 +231,8 @@ mod tests {
         assert_eq!(c, [1, b'a', b'a', 4 << 5, 0, 1, b'a', b'a']);
         assert_eq!(decompress(&c, 10).unwrap(), b"aaaaaaaaaa");
         // Incompressible input does not fit in its own size.
-        let noise: Vec<u8> = (0..200u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        let noise: Vec<u8> =
+            (0..200u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
         assert_eq!(compress(&noise, noise.len()), None);
         round_trip(&noise);
     }
@@ -254,7 +255,11 @@ mod tests {
         let mixed: Vec<u8> = (0..50_000)
             .map(|i| {
                 x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                if i % 3 == 0 { (x >> 60) as u8 } else { b'q' }
+                if i % 3 == 0 {
+                    (x >> 60) as u8
+                } else {
+                    b'q'
+                }
             })
             .collect();
         round_trip(&mixed);

@@ -289,11 +289,9 @@ impl Quicklist {
     /// Whether `v` may go into node `i` (Redis's `_quicklistNodeAllowInsert`).
     fn allow_insert(&self, i: usize, len: usize, large: bool) -> bool {
         match self.nodes.get(i) {
-            Some(n) if !large && !n.is_plain() => !exceeds_limit(
-                self.fill(),
-                n.sz() + len + SIZE_ESTIMATE_OVERHEAD,
-                n.count() + 1,
-            ),
+            Some(n) if !large && !n.is_plain() => {
+                !exceeds_limit(self.fill(), n.sz() + len + SIZE_ESTIMATE_OVERHEAD, n.count() + 1)
+            }
             _ => false,
         }
     }
@@ -447,7 +445,8 @@ impl Quicklist {
         let done = match node {
             Node::Packed(lp) if !large => match lp.seek(off as i64) {
                 Some(p) => {
-                    let new_sz = lp.bytes() - lp.get(p).str_len() + v.len() + SIZE_ESTIMATE_OVERHEAD;
+                    let new_sz =
+                        lp.bytes() - lp.get(p).str_len() + v.len() + SIZE_ESTIMATE_OVERHEAD;
                     let fits = !exceeds_limit(fill, new_sz, lp.len());
                     if fits {
                         lp.replace(p, v);
@@ -765,7 +764,9 @@ mod tests {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 33) % n.max(1)
         };
-        for (fill, depth, threshold) in [(3, 1, 1 << 30), (-1, 2, 200), (-2, 0, 50), (1, 0, 1 << 30)] {
+        for (fill, depth, threshold) in
+            [(3, 1, 1 << 30), (-1, 2, 200), (-2, 0, 50), (1, 0, 1 << 30)]
+        {
             let mut ql = Quicklist::new(fill, depth);
             let mut model: VecDeque<Vec<u8>> = VecDeque::new();
             for step in 0..4000u64 {

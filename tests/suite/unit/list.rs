@@ -44,7 +44,19 @@ const BASICS: &[&[&str]] = &[
     &["LPUSHX", "l", "x1", "x2"],
     &["RPUSHX", "l", "t1", "t2"],
     &["LRANGE", "l", "0", "-1"],
-    &["RPUSH", "n", "1", "-2", "300", "70000", "9223372036854775807", "-9223372036854775808", "01", "1.5", ""],
+    &[
+        "RPUSH",
+        "n",
+        "1",
+        "-2",
+        "300",
+        "70000",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "01",
+        "1.5",
+        "",
+    ],
     &["LRANGE", "n", "0", "-1"],
     &["LINDEX", "n", "0"],
     &["LINDEX", "n", "-1"],
@@ -326,14 +338,25 @@ fn lmove_and_rpoplpush() {
 fn large_lists_and_digest() {
     for args in [
         &["--enable-debug-command", "yes"][..],
-        &["--enable-debug-command", "yes", "--list-max-listpack-size", "5", "--list-compress-depth", "1"][..],
+        &[
+            "--enable-debug-command",
+            "yes",
+            "--list-max-listpack-size",
+            "5",
+            "--list-compress-depth",
+            "1",
+        ][..],
     ] {
         let mut p = Pair::start(args);
         for chunk in 0..20 {
             let mut cmd = vec!["RPUSH".to_string(), "big".to_string()];
             for i in 0..500 {
                 let n = chunk * 500 + i;
-                cmd.push(if n % 3 == 0 { n.to_string() } else { format!("element-{n}-{}", "p".repeat(n % 40)) });
+                cmd.push(if n % 3 == 0 {
+                    n.to_string()
+                } else {
+                    format!("element-{n}-{}", "p".repeat(n % 40))
+                });
             }
             p.check(&cmd);
         }
@@ -369,7 +392,14 @@ fn large_lists_and_digest() {
         p.check(&["LPUSH", "big", &huge]);
         p.check(&["RPUSH", "big", &huge]);
         p.check(&["LINSERT", "big", "AFTER", &huge, "x"]);
-        all(&mut p, &[&["LRANGE", "big", "0", "2"], &["DEBUG", "DIGEST-VALUE", "big"], &["DEBUG", "DIGEST"]]);
+        all(
+            &mut p,
+            &[
+                &["LRANGE", "big", "0", "2"],
+                &["DEBUG", "DIGEST-VALUE", "big"],
+                &["DEBUG", "DIGEST"],
+            ],
+        );
         assert!(p.a.cmd_str(&["DEBUG", "DIGEST"]).starts_with("+"));
     }
 }

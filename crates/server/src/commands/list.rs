@@ -22,7 +22,11 @@ use crate::types::{Kind, List, Value};
 const NOT_POSITIVE: &str = "ERR value is out of range, must be positive";
 
 /// The list under `key`, or None; WRONGTYPE for another type.
-fn list<'d>(db: &'d mut DbCtx<'_>, key: &[u8], mode: Lookup) -> Result<Option<&'d mut List>, CmdError> {
+fn list<'d>(
+    db: &'d mut DbCtx<'_>,
+    key: &[u8],
+    mode: Lookup,
+) -> Result<Option<&'d mut List>, CmdError> {
     Ok(db.lookup_typed(key, mode, Kind::List)?.and_then(|e| e.val.as_list_mut()))
 }
 
@@ -172,7 +176,12 @@ fn rpushx(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// Pops up to `count` elements from `end` of the list at `key` (which exists and is not
 /// empty), replying with them as an array; returns how many.
-fn pop_range_reply(ctx: &mut Ctx<'_>, key: &[u8], end: End, count: usize) -> Result<usize, CmdError> {
+fn pop_range_reply(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+    end: End,
+    count: usize,
+) -> Result<usize, CmdError> {
     let Some(l) = list(&mut ctx.db, key, Lookup::Write)? else { return Ok(0) };
     let len = l.len();
     let n = count.min(len);
@@ -240,7 +249,8 @@ fn lmpop(ctx: &mut Ctx<'_>) -> CmdResult {
     while j < ctx.argc() {
         if count.is_none() && is(ctx.arg(j), "count") && j + 1 < ctx.argc() {
             j += 1;
-            count = Some(ranged(ctx.arg(j), 1, i64::MAX, Some("ERR count should be greater than 0"))?);
+            count =
+                Some(ranged(ctx.arg(j), 1, i64::MAX, Some("ERR count should be greater than 0"))?);
         } else {
             return Err(CmdError::Syntax);
         }

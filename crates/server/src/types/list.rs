@@ -90,8 +90,11 @@ impl List {
     /// Growing conversion, before `count` elements totalling `bytes` bytes are added.
     pub fn grow_for(&mut self, bytes: usize, count: usize, lim: &Limits) {
         let Repr::Packed(lp) = &mut self.repr else { return };
-        if quicklist::exceeds_limit(lim.list_max_listpack_size, lp.bytes() + bytes, lp.len() + count)
-        {
+        if quicklist::exceeds_limit(
+            lim.list_max_listpack_size,
+            lp.bytes() + bytes,
+            lp.len() + count,
+        ) {
             let lp = std::mem::take(lp);
             self.repr = Repr::Quick(Quicklist::from_listpack(
                 lp,

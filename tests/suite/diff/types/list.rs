@@ -86,7 +86,8 @@ pub static COMMANDS: &[Entry] = &[
         weight: 3,
         build: |g| {
             let k = g.key();
-            let w = if g.rng.chance(1, 20) { g.opt("MIDDLE") } else { g.opt_of(&["BEFORE", "AFTER"]) };
+            let w =
+                if g.rng.chance(1, 20) { g.opt("MIDDLE") } else { g.opt_of(&["BEFORE", "AFTER"]) };
             let (p, v) = (g.value(), g.value());
             cmd("LINSERT", vec![k, w, p, v])
         },
@@ -170,9 +171,9 @@ pub fn equivalent(name: &str, argv: &[Vec<u8>], ours: &[u8], theirs: &[u8]) -> b
                 && ours == b"$8\r\nlistpack\r\n"
         }
         "lpos" => {
-            let long_min = argv.windows(2).any(|w| {
-                w[0].eq_ignore_ascii_case(b"rank") && w[1] == b"-9223372036854775808"
-            });
+            let long_min = argv
+                .windows(2)
+                .any(|w| w[0].eq_ignore_ascii_case(b"rank") && w[1] == b"-9223372036854775808");
             long_min && ours.starts_with(b"-ERR value is out of range, value must between")
         }
         _ => false,
@@ -208,6 +209,7 @@ fn list_traffic_with_small_nodes() {
         let mut g = Gen::new(seed, Mode::Normal);
         let total: u32 = COMMANDS.iter().map(|e| e.weight).sum();
         let mut history: Vec<String> = Vec::new();
+        let (mut saw_listpack, mut saw_quicklist) = (false, false);
         for step in 0..steps {
             let mut r = g.rng.below(total as usize) as u32;
             let entry = COMMANDS
@@ -229,6 +231,8 @@ fn list_traffic_with_small_nodes() {
             }
             for c in checks {
                 let (ours, theirs) = p.both(&c);
+                saw_listpack |= ours == b"$8\r\nlistpack\r\n";
+                saw_quicklist |= ours == b"$9\r\nquicklist\r\n";
                 if !diff_equivalent(&c, &ours, &theirs) {
                     let recent = history[history.len().saturating_sub(15)..].join("\n  ");
                     panic!(
@@ -240,6 +244,7 @@ fn list_traffic_with_small_nodes() {
                 }
             }
         }
+        assert!(saw_listpack && saw_quicklist, "seed {seed}: both encodings should occur");
         let (x, y) = p.both(&["DEBUG", "DIGEST"]);
         assert!(x.starts_with(b"+"), "{}", show_reply(&x));
         assert_eq!(x, y, "seed {seed}: final digests differ");

@@ -315,6 +315,9 @@ const MOVES: &[&[&str]] = &[
     &["LMOVE", "nokey", "other", "LEFT", "LEFT"],
     &["LMOVE", "nokey", "other", "LEFT", "UP"],
     &["LMOVE", "dst", "other", "LEFT"],
+    &["COPY", "dst", "copied"],
+    &["LRANGE", "copied", "0", "-1"],
+    &["COPY", "dst", "copied"],
     &["RPUSH", "one", "x"],
     &["LMOVE", "one", "one", "LEFT", "LEFT"],
     &["LRANGE", "one", "0", "-1"],
@@ -435,6 +438,19 @@ fn encoding_conversions_follow_7_2() {
     c.cmd(&["LREM", "n", "0", "1"]);
     c.cmd(&["LREM", "n", "0", "2"]);
     assert!(enc(&mut c, "n").contains("listpack"));
+    // LMOVE shrinks its source (and grows its destination).
+    c.cmd(&["RPUSH", "src", "1", "2", "3", "4", "5"]);
+    c.cmd(&["LMOVE", "src", "dst", "RIGHT", "LEFT"]);
+    c.cmd(&["LMOVE", "src", "dst", "RIGHT", "LEFT"]);
+    assert!(enc(&mut c, "src").contains("quicklist"));
+    c.cmd(&["RPOPLPUSH", "src", "dst"]);
+    assert!(enc(&mut c, "src").contains("listpack"));
+    assert!(enc(&mut c, "dst").contains("listpack"));
+    c.cmd(&["RPUSH", "dst", "a", "b"]);
+    assert!(enc(&mut c, "dst").contains("quicklist"));
+    // COPY keeps the encoding.
+    c.cmd(&["COPY", "dst", "dst2"]);
+    assert!(enc(&mut c, "dst2").contains("quicklist"));
     // Size-based: -1 = 4 KiB.
     c.cmd(&["CONFIG", "SET", "list-max-listpack-size", "-1"]);
     let big = "x".repeat(1500);

@@ -303,10 +303,7 @@ fn move_generic(ctx: &mut Ctx<'_>, from: End, to: End) -> CmdResult {
         ctx.db.set(dst, Value::List(Box::new(d)), NO_EXPIRE, false)?;
     }
     ctx.out.bulk(&v);
-    // 7.2 deletes an emptied source but does not convert it otherwise.
-    if list(&mut ctx.db, src, Lookup::Peek)?.is_some_and(|l| l.is_empty()) {
-        ctx.db.delete(src)?;
-    }
+    after_removal(ctx, src)?;
     ctx.db.dirty(1);
     Ok(())
 }
@@ -729,3 +726,68 @@ pub static COMMANDS: &[CommandSpec] = &[
             Arg::integer("count").token("COUNT").optional(),
         ]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::dispatch;
+    use crate::cmd::registry::registry;
+    use crate::config::Config;
+    use crate::conn::client::Client;
+    use crate::repl::propagate::Record;
+    use crate::server::Server;
+    use crate::stats::WorkerStats;
+    use resp::parse::OwnedArgv;
+    use resp::ReplyBuf;
+    use std::sync::mpsc::Receiver;
+    use std::sync::Arc;
+
+    /// An in-process server with one client, and the propagation stream.
+    struct Harness {
+        srv: Arc<Server>,
+        client: Client,
+        stats: WorkerStats,
+        rx: Receiver<Record>,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let srv = Server::new(Config::from_directives(&[], None).expect("default config"));
+            let addr = "127.0.0.1:1".parse().expect("addr");
+            let info = srv.clients.register(addr, addr, -1, None);
+            let client = Client::new(info, true);
+            let stats = WorkerStats::new(registry().id_count());
+            let rx = srv.prop.subscribe();
+            Harness { srv, client, stats, rx }
+        }
+
+        /// Runs a command; returns what it propagated, as space-joined strings.
+        fn prop(&mut self, args: &[&str]) -> Vec<String> {
+            let argv = OwnedArgv::from_slices(args);
+            let mut out = ReplyBuf::new();
+            dispatch::execute(&self.srv, &mut self.client, &mut out, argv.view(), &self.stats);
+            let mut recs = Vec::new();
+            while let Ok(r) = self.rx.try_recv() {
+                let v = r.argv.view();
+                let words: Vec<String> =
+                    v.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+                recs.push(words.join(" "));
+            }
+            recs
+        }
+    }
+
+    #[test]
+    fn lmpop_propagates_as_pop_with_count() {
+        let mut h = Harness::new();
+        assert_eq!(h.prop(&["RPUSH", "l", "a", "b", "c"]), ["RPUSH l a b c"]);
+        assert_eq!(h.prop(&["LMPOP", "2", "none", "l", "LEFT", "COUNT", "2"]), ["LPOP l 2"]);
+        assert_eq!(h.prop(&["LMPOP", "1", "l", "RIGHT", "COUNT", "10"]), ["RPOP l 1"]);
+        assert!(h.prop(&["LMPOP", "1", "l", "RIGHT"]).is_empty());
+        assert!(h.prop(&["LPOP", "l"]).is_empty());
+        assert!(h.prop(&["LPUSHX", "l", "x"]).is_empty());
+        assert_eq!(h.prop(&["LPUSH", "l", "x"]), ["LPUSH l x"]);
+        assert_eq!(h.prop(&["LMOVE", "l", "m", "LEFT", "RIGHT"]), ["LMOVE l m LEFT RIGHT"]);
+        assert!(h.prop(&["LREM", "m", "0", "nothing"]).is_empty());
+        assert!(h.prop(&["LINSERT", "m", "BEFORE", "nothing", "y"]).is_empty());
+    }
+}

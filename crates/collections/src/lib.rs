@@ -9,6 +9,8 @@
 pub mod dict;
 pub mod keybytes;
 pub mod listpack;
+pub mod lzf;
+pub mod quicklist;
 pub mod smallbytes;
 
 pub use dict::{Dict, Keyed};

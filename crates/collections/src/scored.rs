@@ -195,7 +195,7 @@ impl ScoredSet {
             let old = slot.score;
             let n = slot.name;
             slot.score = score;
-            if old == score && old.is_sign_negative() == score.is_sign_negative() {
+            if old == score {
                 return Some(old);
             }
             // Same place in the order: update in place (Redis's zslUpdateScore fast path).

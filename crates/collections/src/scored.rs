@@ -152,9 +152,7 @@ impl Clone for ScoredSet {
 
 impl std::fmt::Debug for ScoredSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.iter().map(|(n, s)| (String::from_utf8_lossy(n), s)))
-            .finish()
+        f.debug_list().entries(self.iter().map(|(n, s)| (String::from_utf8_lossy(n), s))).finish()
     }
 }
 
@@ -203,11 +201,16 @@ impl ScoredSet {
             let c = &self.chunks[ci];
             let fits_prev = off > 0 && c[off - 1].cmp_to(score, n.bytes()) == Ordering::Less
                 || off == 0 && ci == 0
-                || off == 0 && self.chunks[ci - 1].last().is_some_and(|p| p.cmp_to(score, n.bytes()) == Ordering::Less);
+                || off == 0
+                    && self.chunks[ci - 1]
+                        .last()
+                        .is_some_and(|p| p.cmp_to(score, n.bytes()) == Ordering::Less);
             let fits_next = if off + 1 < c.len() {
                 c[off + 1].cmp_to(score, n.bytes()) == Ordering::Greater
             } else {
-                self.chunks.get(ci + 1).is_none_or(|nx| nx[0].cmp_to(score, n.bytes()) == Ordering::Greater)
+                self.chunks
+                    .get(ci + 1)
+                    .is_none_or(|nx| nx[0].cmp_to(score, n.bytes()) == Ordering::Greater)
             };
             if fits_prev && fits_next {
                 self.chunks[ci][off].score = score;
@@ -286,9 +289,8 @@ impl ScoredSet {
         if start >= end {
             return 0;
         }
-        let names: Vec<Name> = self.iter_from(start).take(end - start).map(|(n, _)| {
-            Name(NonNull::from(n))
-        }).collect();
+        let names: Vec<Name> =
+            self.iter_from(start).take(end - start).map(|(n, _)| Name(NonNull::from(n))).collect();
         let (mut ci, off) = self.find_rank(start).unwrap_or((0, 0));
         let mut todo = end - start;
         let mut first = true;
@@ -318,9 +320,8 @@ impl ScoredSet {
 
     /// Smallest chunk index whose last item is >= (score, name), and the offset there.
     fn locate_existing(&self, score: f64, name: &[u8]) -> (usize, usize) {
-        let ci = self
-            .chunks
-            .partition_point(|c| c[c.len() - 1].cmp_to(score, name) == Ordering::Less);
+        let ci =
+            self.chunks.partition_point(|c| c[c.len() - 1].cmp_to(score, name) == Ordering::Less);
         let off = self.chunks[ci].partition_point(|it| it.cmp_to(score, name) == Ordering::Less);
         (ci, off)
     }
@@ -484,7 +485,8 @@ mod tests {
             let (gn, gs) = s.get_by_rank(i).expect("rank");
             assert_eq!((gn, gs), (n.as_slice(), *sc));
         }
-        let rev: Vec<_> = s.iter_rev_from(v.len().wrapping_sub(1)).map(|(n, _)| n.to_vec()).collect();
+        let rev: Vec<_> =
+            s.iter_rev_from(v.len().wrapping_sub(1)).map(|(n, _)| n.to_vec()).collect();
         let mut fwd: Vec<_> = v.iter().map(|(n, _)| n.clone()).collect();
         fwd.reverse();
         assert_eq!(rev, fwd);

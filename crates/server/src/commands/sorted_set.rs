@@ -48,7 +48,9 @@ fn drop_if_empty(db: &mut DbCtx<'_>, key: &[u8]) -> CmdResult {
 }
 
 fn zread_peek_empty(db: &mut DbCtx<'_>, key: &[u8]) -> Result<bool, CmdError> {
-    Ok(matches!(db.lookup(key, Lookup::Peek)?, Some(e) if matches!(&e.val, Value::ZSet(z) if z.is_empty())))
+    Ok(
+        matches!(db.lookup(key, Lookup::Peek)?, Some(e) if matches!(&e.val, Value::ZSet(z) if z.is_empty())),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,11 +101,19 @@ impl ScoreRange {
     }
 
     fn below(&self, s: f64) -> bool {
-        if self.minex { s <= self.min } else { s < self.min }
+        if self.minex {
+            s <= self.min
+        } else {
+            s < self.min
+        }
     }
 
     fn above(&self, s: f64) -> bool {
-        if self.maxex { s >= self.max } else { s > self.max }
+        if self.maxex {
+            s >= self.max
+        } else {
+            s > self.max
+        }
     }
 }
 
@@ -211,7 +221,13 @@ impl Bounds<'_> {
 
     /// The elements in range, ascending or descending, after skipping `offset` and taking at
     /// most `limit` (negative: all), as Redis's `genericZrangebyscoreCommand` walks them.
-    fn collect<'z>(&self, z: &'z ZSet, rev: bool, offset: i64, limit: i64) -> Vec<(crate::types::zset::Member<'z>, f64)> {
+    fn collect<'z>(
+        &self,
+        z: &'z ZSet,
+        rev: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Vec<(crate::types::zset::Member<'z>, f64)> {
         if self.empty() || offset < 0 || limit == 0 {
             return Vec::new();
         }
@@ -566,7 +582,7 @@ fn range_generic(
             offset = int(av.get(j + 1))?;
             limit = int(av.get(j + 2))?;
             j += 2;
-        } else if rev.is_none() && is(a, "rev") {
+        } else if rev.is_none() && rev_o.is_none() && is(a, "rev") {
             rev_o = Some(true);
         } else if kind.is_none() && is(a, "bylex") && kind_o.is_none() {
             kind_o = Some(RangeType::Lex);
@@ -742,11 +758,10 @@ fn pop_generic(ctx: &mut Ctx<'_>, max: bool) -> CmdResult {
         return Err(CmdError::Syntax);
     }
     let count = if av.len() == 3 {
-        let c = int(av.get(2))?;
-        if c < 0 {
-            return Err(CmdError::msg(NOT_POSITIVE));
+        match int(av.get(2)) {
+            Ok(c) if c >= 0 => Some(c as usize),
+            _ => return Err(CmdError::msg(NOT_POSITIVE)),
         }
-        Some(c as usize)
     } else {
         None
     };
@@ -877,7 +892,8 @@ fn zrandmember(ctx: &mut Ctx<'_>) -> CmdResult {
     } else if count < 0 {
         (0..count.unsigned_abs()).map(|_| rand_below(len)).collect()
     } else if count as u64 >= len as u64 {
-        (0..len).collect()
+        // The whole set, from the highest rank down, as Redis 7.0 returns it.
+        (0..len).rev().collect()
     } else {
         let want = count as usize;
         if want * 3 > len {
@@ -948,7 +964,11 @@ impl Aggregate {
 
 /// One input of a set operation, read whole: a sorted set's pairs, or a set's members with
 /// score 1.
-fn read_source(db: &mut DbCtx<'_>, key: &[u8], write: bool) -> Result<Vec<(Vec<u8>, f64)>, CmdError> {
+fn read_source(
+    db: &mut DbCtx<'_>,
+    key: &[u8],
+    write: bool,
+) -> Result<Vec<(Vec<u8>, f64)>, CmdError> {
     let mode = if write { Lookup::Write } else { Lookup::Read };
     match db.lookup(key, mode)? {
         None => Ok(Vec::new()),
@@ -1033,7 +1053,11 @@ fn setop_generic(
     }
     let weighted = |w: f64, s: f64| {
         let v = w * s;
-        if v.is_nan() { 0.0 } else { v }
+        if v.is_nan() {
+            0.0
+        } else {
+            v
+        }
     };
     // Inputs in ascending size (stable), as Redis sorts them before union and intersection.
     let mut order: Vec<usize> = (0..setnum).collect();
@@ -1255,22 +1279,24 @@ pub static COMMANDS: &[CommandSpec] = &[
         .complexity("O(N) where N is the number of members being requested.")
         .summary("Get the score associated with the given members in a sorted set")
         .args(&[Arg::key("key", 0), Arg::string("member").multiple()]),
-    CommandSpec::new("zrank", 3, Group::SortedSet, zrank)
+    CommandSpec::new("zrank", -3, Group::SortedSet, zrank)
         .flags(f::READONLY | f::FAST)
         .acl(acl::SORTEDSET)
         .keys(&[KeySpec::single(k::RO | k::ACCESS, 1)])
         .since("2.0.0")
         .complexity("O(log(N))")
         .summary("Determine the index of a member in a sorted set")
-        .args(&[Arg::key("key", 0), Arg::string("member")]),
-    CommandSpec::new("zrevrank", 3, Group::SortedSet, zrevrank)
+        .history(&[("7.2.0", "Added the optional `WITHSCORE` argument.")])
+        .args(&[Arg::key("key", 0), Arg::string("member"), Arg::pure("withscore", "WITHSCORE").optional()]),
+    CommandSpec::new("zrevrank", -3, Group::SortedSet, zrevrank)
         .flags(f::READONLY | f::FAST)
         .acl(acl::SORTEDSET)
         .keys(&[KeySpec::single(k::RO | k::ACCESS, 1)])
         .since("2.0.0")
         .complexity("O(log(N))")
         .summary("Determine the index of a member in a sorted set, with scores ordered from high to low")
-        .args(&[Arg::key("key", 0), Arg::string("member")]),
+        .history(&[("7.2.0", "Added the optional `WITHSCORE` argument.")])
+        .args(&[Arg::key("key", 0), Arg::string("member"), Arg::pure("withscore", "WITHSCORE").optional()]),
     CommandSpec::new("zrange", -4, Group::SortedSet, zrange)
         .flags(f::READONLY)
         .acl(acl::SORTEDSET)

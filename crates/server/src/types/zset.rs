@@ -287,9 +287,7 @@ impl ZSet {
     /// prefix of the order (a lower bound test such as "score < min").
     pub fn count_before(&self, mut before: impl FnMut(f64, &[u8]) -> bool) -> usize {
         match &self.enc {
-            Enc::Listpack(lp) => {
-                Self::lp_pairs(lp, 0).take_while(|(m, s)| before(*s, m)).count()
-            }
+            Enc::Listpack(lp) => Self::lp_pairs(lp, 0).take_while(|(m, s)| before(*s, m)).count(),
             Enc::Skiplist(s) => s.count_before(before),
         }
     }
@@ -298,9 +296,9 @@ impl ZSet {
     /// holds for a suffix of the order (an upper bound test such as "score > max").
     pub fn count_after(&self, mut after: impl FnMut(f64, &[u8]) -> bool) -> usize {
         match &self.enc {
-            Enc::Listpack(lp) => {
-                Self::lp_pairs_rev(lp, self.len().wrapping_sub(1)).take_while(|(m, s)| after(*s, m)).count()
-            }
+            Enc::Listpack(lp) => Self::lp_pairs_rev(lp, self.len().wrapping_sub(1))
+                .take_while(|(m, s)| after(*s, m))
+                .count(),
             Enc::Skiplist(s) => s.len() - s.count_before(|sc, m| !after(sc, m)),
         }
     }
@@ -403,7 +401,11 @@ mod tests {
     use super::*;
 
     fn limits(entries: u64, value: u64) -> Limits {
-        Limits { zset_max_listpack_entries: entries, zset_max_listpack_value: value, ..Limits::default() }
+        Limits {
+            zset_max_listpack_entries: entries,
+            zset_max_listpack_value: value,
+            ..Limits::default()
+        }
     }
 
     #[test]
@@ -418,10 +420,17 @@ mod tests {
         }
         assert_eq!(seen[3].0, "listpack");
         assert_eq!(seen[4].0, "skiplist");
-        let order: Vec<_> = z.iter().map(|(m, s)| (String::from_utf8_lossy(&m).into_owned(), s)).collect();
+        let order: Vec<_> =
+            z.iter().map(|(m, s)| (String::from_utf8_lossy(&m).into_owned(), s)).collect();
         assert_eq!(
             order,
-            [("c".into(), -0.0), ("a".into(), 1.0), ("b".into(), 1.0), ("10".into(), 2.5), ("x".into(), f64::INFINITY)]
+            [
+                ("c".into(), -0.0),
+                ("a".into(), 1.0),
+                ("b".into(), 1.0),
+                ("10".into(), 2.5),
+                ("x".into(), f64::INFINITY)
+            ]
         );
         assert_eq!(z.rank(b"10"), Some((3, 2.5)));
         let popped = z.pop(true, 2);

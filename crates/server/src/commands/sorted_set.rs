@@ -1091,7 +1091,9 @@ fn setop_generic(
                 let mut score = weighted(weights[first], *s);
                 for (k, &i) in order[1..].iter().enumerate() {
                     match maps[k].get(m.as_slice()) {
-                        Some(&o) => agg.apply(&mut score, weighted(weights[i], o)),
+                        // Redis leaves these products unchecked: a NaN (0 * inf) makes
+                        // a sum NaN, which the aggregate turns into 0.
+                        Some(&o) => agg.apply(&mut score, weights[i] * o),
                         None => continue 'outer,
                     }
                 }

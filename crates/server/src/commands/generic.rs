@@ -31,7 +31,7 @@ thread_local! {
 }
 
 /// A fast per-thread pseudo-random number (xorshift64*), for RANDOMKEY.
-fn rand64() -> u64 {
+pub(crate) fn rand64() -> u64 {
     RNG.with(|c| {
         let mut x = c.get();
         x ^= x >> 12;

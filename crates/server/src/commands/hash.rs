@@ -2,8 +2,7 @@
 //!
 //! The value type and its two encodings live in `types/hash.rs`; this module parses
 //! arguments, applies Redis's checks in Redis's order, and writes Redis's replies. A write
-//! that removes the last field deletes the key; a write command leaves a listpack
-//! exact-sized. HINCRBYFLOAT is propagated as `HSET key field result` so replicas never redo
+//! that removes the last field deletes the key. HINCRBYFLOAT is propagated as `HSET key field result` so replicas never redo
 //! the float arithmetic.
 
 use std::cell::Cell;
@@ -15,7 +14,6 @@ use crate::cmd::{CmdError, CmdResult, Ctx};
 use crate::commands::generic::parse_cursor;
 use crate::db::view::Lookup;
 use crate::db::{DbCtx, NO_EXPIRE};
-use crate::types::hash::with_bytes;
 use crate::types::{Hash, Kind, Value};
 use crate::util::glob;
 use collections::LpValue;
@@ -105,7 +103,6 @@ fn hset_generic(ctx: &mut Ctx<'_>, hmset: bool) -> CmdResult {
     for i in (2..argv.len()).step_by(2) {
         created += h.set(argv.get(i), argv.get(i + 1), &lim) as i64;
     }
-    h.shrink();
     ctx.db.dirty((argv.len() as u64 - 2) / 2);
     if hmset {
         ctx.out.ok();
@@ -134,7 +131,6 @@ fn hsetnx(ctx: &mut Ctx<'_>) -> CmdResult {
     }
     h.prepare_write([field, val].into_iter(), &lim);
     h.set(field, val, &lim);
-    h.shrink();
     ctx.db.dirty(1);
     ctx.out.int(1);
     Ok(())
@@ -182,7 +178,6 @@ fn hdel(ctx: &mut Ctx<'_>) -> CmdResult {
         }
     }
     let empty = h.is_empty();
-    h.shrink();
     if empty {
         ctx.db.delete(key)?;
     }
@@ -268,7 +263,6 @@ fn hincrby(ctx: &mut Ctx<'_>) -> CmdResult {
     };
     let new = cur.checked_add(incr).ok_or(CmdError::Overflow)?;
     h.set(field, itoa::Buffer::new().format(new).as_bytes(), &lim);
-    h.shrink();
     ctx.db.dirty(1);
     ctx.out.int(new);
     Ok(())
@@ -303,7 +297,6 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>) -> CmdResult {
         }
     };
     h.set(field, &sum, &lim);
-    h.shrink();
     ctx.db.dirty(1);
     ctx.out.bulk(&sum);
     ctx.db.fx.propagate_as(ctx.db.index, [&b"HSET"[..], key, field, &sum]);
@@ -470,7 +463,7 @@ fn hscan(ctx: &mut Ctx<'_>) -> CmdResult {
     let pattern = pattern.filter(|p| *p != b"*");
     let mut items: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     let next = h.scan(cursor, count as usize, |k, v| {
-        let keep = pattern.is_none_or(|p| with_bytes(k, |k| glob::matches(p, k, false)));
+        let keep = pattern.is_none_or(|p| k.with_bytes(|k| glob::matches(p, k, false)));
         if keep {
             items.push((k.to_vec(), v.to_vec()));
         }

@@ -2,8 +2,8 @@
 //!
 //! * `listpack`: one [`Listpack`] buffer of `field, value, field, value, ...` in insertion
 //!   order (so HGETALL answers in the reference's order). Lookups are linear, which is what
-//!   the thresholds bound. The buffer is kept exact-sized after every write command
-//!   ([`Hash::shrink`]), so a small hash costs its bytes and nothing more.
+//!   the thresholds bound. The listpack keeps its buffer exact-sized, so a small hash costs
+//!   its bytes and nothing more.
 //! * `hashtable`: a [`Dict`] of [`Field`]s, each holding its field and value in one node:
 //!   inline when both fit in 21 bytes together, otherwise one exact-size heap block with the
 //!   field length in front. A field therefore costs one 32-byte dict node (plus its bucket
@@ -152,15 +152,6 @@ impl std::fmt::Debug for Hash {
     }
 }
 
-/// Calls `f` with the bytes of a stored element (integers in decimal).
-#[inline]
-pub fn with_bytes<R>(v: LpValue<'_>, f: impl FnOnce(&[u8]) -> R) -> R {
-    match v {
-        LpValue::Str(s) => f(s),
-        LpValue::Int(n) => f(itoa::Buffer::new().format(n).as_bytes()),
-    }
-}
-
 /// Iterator over a hash's (field, value) pairs.
 pub enum Iter<'a> {
     Listpack(collections::listpack::Iter<'a>),
@@ -267,7 +258,7 @@ impl Hash {
         let mut d = Dict::new();
         let mut it = lp.iter();
         while let (Some(f), Some(v)) = (it.next(), it.next()) {
-            with_bytes(f, |f| with_bytes(v, |v| d.insert_new(Field::new(f, v))));
+            f.with_bytes(|f| v.with_bytes(|v| d.insert_new(Field::new(f, v))));
         }
         *self = Hash::Table(Box::new(d));
     }
@@ -342,17 +333,7 @@ impl Hash {
         }
     }
 
-    /// Gives a listpack's spare capacity back (called once per write command, so the buffer
-    /// is exact-sized at rest as Redis's is).
-    pub fn shrink(&mut self) {
-        if let Hash::Listpack(lp) = self {
-            if lp.heap_size() > lp.bytes() {
-                *lp = lp.clone();
-            }
-        }
-    }
-
-    /// The `i`-th pair of a listpack-encoded hash, in order (None for a hashtable).
+    /// The pairs of a listpack-encoded hash, in order (None for a hashtable).
     pub fn lp_pairs(&self) -> Option<Vec<(LpValue<'_>, LpValue<'_>)>> {
         match self {
             Hash::Listpack(_) => Some(self.iter().collect()),
@@ -404,8 +385,8 @@ impl Hash {
     pub fn digest_into(&self, d: &mut [u8; 20]) {
         for (k, v) in self.iter() {
             let mut e = [0u8; 20];
-            with_bytes(k, |k| mix_digest(&mut e, k));
-            with_bytes(v, |v| mix_digest(&mut e, v));
+            k.with_bytes(|k| mix_digest(&mut e, k));
+            v.with_bytes(|v| mix_digest(&mut e, v));
             xor_digest(d, &e);
         }
     }

@@ -293,18 +293,22 @@ impl Hash {
         }
         match self {
             Hash::Listpack(lp) => {
-                if let Some(p) = Self::lp_find(lp, field) {
-                    if let Some(vp) = lp.next(p) {
+                let fresh = match Self::lp_find(lp, field).and_then(|p| lp.next(p)) {
+                    Some(vp) => {
                         lp.replace(vp, value);
-                        return false;
+                        false
                     }
-                }
-                lp.push_back(field);
-                lp.push_back(value);
+                    None => {
+                        lp.push_back(field);
+                        lp.push_back(value);
+                        true
+                    }
+                };
+                // Checked after an update too, as Redis does (the limit may have been lowered).
                 if lp.len() as u64 / 2 > lim.hash_max_listpack_entries {
                     self.convert();
                 }
-                true
+                fresh
             }
             Hash::Table(d) => match d.get_mut(field) {
                 Some(e) => {

@@ -279,7 +279,8 @@ fn hrandfield_shapes_limits_and_errors() {
                 }
                 let n: i64 = args.get(2).map_or(1, |c| c.parse().unwrap());
                 if n > 0 {
-                    let distinct: BTreeSet<_> = bx.iter().step_by(1 + withvalues as usize).collect();
+                    let distinct: BTreeSet<_> =
+                        bx.iter().step_by(1 + withvalues as usize).collect();
                     assert_eq!(distinct.len(), (n as usize).min(3), "{args:?}: distinct fields");
                 }
                 if withvalues && proto == 3 {
@@ -460,7 +461,8 @@ fn session_store_with_a_real_client() {
     let _: () = con.expire("session:42", 1800).expect("expire");
     let n: i64 = con.hincr("session:42", "cart", 2).expect("hincrby");
     assert_eq!(n, 5);
-    let all: std::collections::HashMap<String, String> = con.hgetall("session:42").expect("hgetall");
+    let all: std::collections::HashMap<String, String> =
+        con.hgetall("session:42").expect("hgetall");
     assert_eq!(all.len(), 3);
     assert_eq!(all["user"], "alice");
     assert_eq!(all["cart"], "5");

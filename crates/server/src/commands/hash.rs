@@ -196,7 +196,9 @@ fn hlen(ctx: &mut Ctx<'_>) -> CmdResult {
 /// HSTRLEN key field
 fn hstrlen(ctx: &mut Ctx<'_>) -> CmdResult {
     let field = ctx.arg(2);
-    let n = read(&mut ctx.db, ctx.argv.get(1))?.and_then(|h| h.get_ref(field)).map_or(0, |v| v.str_len());
+    let n = read(&mut ctx.db, ctx.argv.get(1))?
+        .and_then(|h| h.get_ref(field))
+        .map_or(0, |v| v.str_len());
     ctx.out.int(n as i64);
     Ok(())
 }
@@ -374,7 +376,12 @@ fn hrandfield(ctx: &mut Ctx<'_>) -> CmdResult {
                 }
                 None => {
                     if let Some(e) = h.table_random(rand64) {
-                        reply_pair(out, LpValue::Str(e.field()), LpValue::Str(e.value()), withvalues);
+                        reply_pair(
+                            out,
+                            LpValue::Str(e.field()),
+                            LpValue::Str(e.value()),
+                            withvalues,
+                        );
                     }
                 }
             }

@@ -357,7 +357,12 @@ impl Hash {
     /// `count` elements (fields and values, as Redis counts them) were collected or `count *
     /// 10` steps were taken, calling `f` on each field. Returns the next cursor (0: done).
     /// A listpack is visited whole and returns 0.
-    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(LpValue<'_>, LpValue<'_>)) -> u64 {
+    pub fn scan(
+        &self,
+        cursor: u64,
+        count: usize,
+        mut f: impl FnMut(LpValue<'_>, LpValue<'_>),
+    ) -> u64 {
         match self {
             Hash::Listpack(_) => {
                 for (k, v) in self.iter() {

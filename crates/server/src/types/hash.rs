@@ -5,9 +5,11 @@
 //!   the thresholds bound. The listpack keeps its buffer exact-sized, so a small hash costs
 //!   its bytes and nothing more.
 //! * `hashtable`: a [`Dict`] of [`Field`]s, each holding its field and value in one node:
-//!   inline when both fit in 21 bytes together, otherwise one exact-size heap block with the
-//!   field length in front. A field therefore costs one 32-byte dict node (plus its bucket
-//!   pointer) and at most one more allocation, against Redis's dictEntry plus two sds.
+//!   inline when both fit in 37 bytes together (`field:123456` = `value:123456` does),
+//!   otherwise one exact-size heap block with the field length in front. A small field
+//!   therefore costs one 48-byte dict node and its bucket pointer (56 bytes, against 72 for
+//!   Redis's dictEntry and two sds), and a large one the node plus one block, which is never
+//!   more than Redis's two sds headers and roundings.
 //!
 //! A hash starts as a listpack and converts at exactly Redis's points: before a write, when a
 //! field or value to be stored is longer than `hash-max-listpack-value` (or the buffer would
@@ -24,10 +26,10 @@ use crate::util::digest::{mix_digest, xor_digest};
 const LISTPACK_MAX_SAFETY_SIZE: usize = 1 << 30;
 
 /// Bytes of field+value a [`Field`] keeps inline.
-const INLINE: usize = 21;
+const INLINE: usize = 37;
 
-/// One field of a hashtable-encoded hash, with its value. 24 bytes, so a dict node (chain
-/// pointer + field) is 32, jemalloc's 32-byte class.
+/// One field of a hashtable-encoded hash, with its value. 40 bytes, so a dict node (chain
+/// pointer + field) is 48, a jemalloc size class.
 #[derive(Clone)]
 pub enum Field {
     /// Field and value side by side in `buf`.
@@ -415,13 +417,13 @@ mod tests {
 
     #[test]
     fn sizes_stay_small() {
-        assert_eq!(std::mem::size_of::<Field>(), 24);
+        assert_eq!(std::mem::size_of::<Field>(), 40);
         assert_eq!(std::mem::size_of::<Hash>(), 24);
     }
 
     #[test]
     fn field_round_trips_inline_and_heap() {
-        for (f, v) in [(0, 0), (1, 20), (21, 0), (10, 11), (10, 12), (200, 5), (3, 300), (0, 100)] {
+        for (f, v) in [(0, 0), (1, 20), (37, 0), (18, 19), (18, 20), (200, 5), (3, 300), (0, 100)] {
             let fb: Vec<u8> = (0..f).map(|i| i as u8).collect();
             let vb: Vec<u8> = (0..v).map(|i| (i * 7) as u8).collect();
             let e = Field::new(&fb, &vb);

@@ -7,11 +7,13 @@
 //!   nodes), byte-compatible with Redis so RDB can store it as is.
 
 pub mod dict;
+pub mod intset;
 pub mod keybytes;
 pub mod listpack;
 pub mod smallbytes;
 
 pub use dict::{Dict, Keyed};
+pub use intset::IntSet;
 pub use keybytes::KeyBytes;
 pub use listpack::{Listpack, LpValue};
 pub use smallbytes::SmallBytes;

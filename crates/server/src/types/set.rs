@@ -166,7 +166,7 @@ impl Set {
             Set::Hashtable(_) => false,
         };
         if convert {
-            self.to_hashtable();
+            self.convert_to_hashtable();
         }
     }
 
@@ -270,7 +270,7 @@ impl Set {
                         _ => l.push_back(m),
                     }
                 } else {
-                    self.to_hashtable();
+                    self.convert_to_hashtable();
                     self.insert_new_ht(m);
                 }
                 true
@@ -295,12 +295,12 @@ impl Set {
                     && maxlen as u64 <= lim.set_max_listpack_value
                     && total.saturating_add(m.len()) <= LISTPACK_MAX_SAFETY
                 {
-                    self.to_listpack();
+                    self.convert_to_listpack();
                     if let Set::Listpack(l) = self {
                         l.push_back(m);
                     }
                 } else {
-                    self.to_hashtable();
+                    self.convert_to_hashtable();
                     self.insert_new_ht(m);
                 }
                 true
@@ -319,7 +319,7 @@ impl Set {
     fn maybe_convert_intset(&mut self, lim: &Limits) {
         if let Set::Intset(s) = self {
             if s.len() as u64 > intset_max(lim) {
-                self.to_hashtable();
+                self.convert_to_hashtable();
             }
         }
     }
@@ -348,7 +348,7 @@ impl Set {
     }
 
     /// Rewrites the set as a hashtable (Redis's `setTypeConvert(.., OBJ_ENCODING_HT)`).
-    pub fn to_hashtable(&mut self) {
+    pub fn convert_to_hashtable(&mut self) {
         if matches!(self, Set::Hashtable(_)) {
             return;
         }
@@ -361,7 +361,7 @@ impl Set {
     }
 
     /// Rewrites the set as a listpack, in iteration order.
-    fn to_listpack(&mut self) {
+    fn convert_to_listpack(&mut self) {
         if matches!(self, Set::Listpack(_)) {
             return;
         }

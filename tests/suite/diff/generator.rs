@@ -504,6 +504,36 @@ impl Gen {
         }
     }
 
+    /// SORT / SORT_RO with random options. BY patterns reuse the key space (`*` alone reads
+    /// the element as a key name; `nosort`); STORE only for SORT.
+    pub fn sort_cmd(&mut self, name: &str) -> Vec<Vec<u8>> {
+        let mut a = vec![b(name), self.key()];
+        if self.rng.chance(1, 3) {
+            a.push(self.opt("BY"));
+            a.push(b(self.rng.pick(&["nosort", "*", "k*", "*->f"])));
+        }
+        if self.rng.chance(1, 3) {
+            a.push(self.opt("LIMIT"));
+            a.push(self.small_int());
+            a.push(self.small_int());
+        }
+        if self.rng.chance(1, 4) {
+            a.push(self.opt("GET"));
+            a.push(b(self.rng.pick(&["#", "*", "*->f"])));
+        }
+        if self.rng.chance(1, 3) {
+            a.push(self.opt_of(&["ASC", "DESC"]));
+        }
+        if self.rng.chance(1, 2) {
+            a.push(self.opt("ALPHA"));
+        }
+        if name == "SORT" && self.rng.chance(1, 4) {
+            a.push(self.opt("STORE"));
+            a.push(self.key());
+        }
+        a
+    }
+
     pub fn keys(&mut self, min: usize, max: usize) -> Vec<Vec<u8>> {
         let n = min + self.rng.below(max - min + 1);
         (0..n).map(|_| self.key()).collect()
@@ -689,6 +719,8 @@ pub static COMMANDS: &[Entry] = &[
     Entry { name: "unlink", weight: 3, build: |g| cmd("UNLINK", g.keys(1, 4)) },
     Entry { name: "exists", weight: 6, build: |g| cmd("EXISTS", g.keys(1, 4)) },
     Entry { name: "type", weight: 4, build: |g| cmd("TYPE", vec![g.key()]) },
+    Entry { name: "sort", weight: 3, build: |g| g.sort_cmd("SORT") },
+    Entry { name: "sort_ro", weight: 3, build: |g| g.sort_cmd("SORT_RO") },
     Entry { name: "rename", weight: 4, build: |g| cmd("RENAME", vec![g.key(), g.key()]) },
     Entry { name: "renamenx", weight: 3, build: |g| cmd("RENAMENX", vec![g.key(), g.key()]) },
     Entry {

@@ -93,6 +93,12 @@ fn bulk_array(r: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let (h, body) = split_line(rest)?;
+        if h == b"$-1" || h == b"_" {
+            // A null element (SORT's GET of a missing key): a marker no bulk can equal.
+            out.push(b"\xff(null)".to_vec());
+            rest = body;
+            continue;
+        }
         let len: usize = std::str::from_utf8(h.strip_prefix(b"$")?).ok()?.parse().ok()?;
         out.push(body.get(..len)?.to_vec());
         rest = body.get(len + 2..)?;
@@ -133,7 +139,32 @@ pub fn equivalent(argv: &[Vec<u8>], ours: &[u8], theirs: &[u8]) -> bool {
             }
             _ => false,
         },
+        // SORT ... BY pattern ALPHA leaves elements with equal (or missing) weights in their
+        // input order (Redis breaks no ties there, and uses an unstable partial sort with
+        // LIMIT); a set's input order is its hash-table order. Compared as multisets.
+        // `BY nosort` on a set returns its hash-table order: the same.
+        "sort" | "sort_ro" if sort_order_is_unspecified(argv) => {
+            match (bulk_array(ours), bulk_array(theirs)) {
+                (Some(mut a), Some(mut b)) => {
+                    a.sort();
+                    b.sort();
+                    a == b
+                }
+                _ => false,
+            }
+        }
         _ => types::equivalent(&name, argv, ours, theirs),
+    }
+}
+
+/// SORT forms whose reply order depends on input order (see `ALLOWED_DIFFERENCES.md`): BY
+/// with ALPHA (ties unbroken), or BY a pattern without `*` (no sorting at all).
+fn sort_order_is_unspecified(argv: &[Vec<u8>]) -> bool {
+    let by = argv.windows(2).find(|w| w[0].eq_ignore_ascii_case(b"by")).map(|w| &w[1]);
+    let alpha = argv.iter().any(|a| a.eq_ignore_ascii_case(b"alpha"));
+    match by {
+        Some(p) => alpha || !p.contains(&b'*'),
+        None => false,
     }
 }
 

@@ -7,7 +7,7 @@ use ferrodis_tests::TestServer;
 /// The main differential test: every CI seed (or `FERRODIS_SEED`), 2500 commands each.
 #[test]
 fn random_sequences_match_reference() {
-    run_seeds(&seeds(CI_SEEDS), steps(2500), Mode::Normal);
+    run_seeds(&seeds(CI_SEEDS), steps(RUN_STEPS), Mode::Normal);
 }
 
 /// Every pending name is a generator entry, and no pending command is implemented yet: when
@@ -68,13 +68,17 @@ fn generator_is_reproducible() {
     assert_ne!(names(42), names(43));
 }
 
+/// Commands per seed in CI: enough for every enabled command (strings, keys and the
+/// collection families all share the stream) to come up under every seed.
+const RUN_STEPS: usize = 4000;
+
 /// Every enabled command comes up in a CI-sized run of every CI seed, with and without errors.
 #[test]
 fn generator_covers_every_enabled_command() {
     for &seed in super::CI_SEEDS {
         let mut g = Gen::new(seed, Mode::Normal);
         let mut seen = std::collections::BTreeSet::new();
-        for _ in 0..2500 {
+        for _ in 0..RUN_STEPS {
             seen.insert(String::from_utf8_lossy(&g.next_step().argv[0]).to_ascii_lowercase());
         }
         for e in enabled_entries() {

@@ -13,5 +13,6 @@ mod protocol;
 mod scan;
 mod set;
 mod smoke;
+mod sort;
 mod string;
 mod zset;

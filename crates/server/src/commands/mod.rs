@@ -9,6 +9,7 @@ pub mod hash;
 pub mod list;
 pub mod server;
 pub mod set;
+pub mod sort;
 pub mod sorted_set;
 pub mod string;
 
@@ -26,6 +27,7 @@ pub static ALL: &[&[CommandSpec]] = &[
     server::debug::COMMANDS,
     server::info::COMMANDS,
     set::COMMANDS,
+    sort::COMMANDS,
     sorted_set::COMMANDS,
     string::COMMANDS,
 ];

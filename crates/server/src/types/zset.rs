@@ -176,7 +176,8 @@ impl ZSet {
         }
     }
 
-    fn convert_to_skiplist(&mut self) {
+    /// Converts a listpack to the skiplist encoding (SORT does this, as Redis does).
+    pub fn convert_to_skiplist(&mut self) {
         if let Enc::Listpack(lp) = &self.enc {
             let mut s = ScoredSet::new();
             for (m, sc) in Self::lp_pairs(lp, 0) {

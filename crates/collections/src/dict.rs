@@ -229,8 +229,11 @@ impl<E: Keyed> Dict<E> {
         None
     }
 
-    /// Inserts an entry whose key the caller knows is absent.
+    /// Inserts an entry whose key the caller knows is absent. Like every write, it advances a
+    /// rehash in progress by one step (otherwise a table filled by inserts alone would keep
+    /// growing the new table's chains while the old one waits for a lookup).
     pub fn insert_new(&mut self, entry: E) {
+        self.rehash_step();
         self.expand_if_needed();
         let h = self.hash_key(entry.key()) as usize;
         let t = if self.rehashing_active() { &mut self.t1 } else { &mut self.t0 };

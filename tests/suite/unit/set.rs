@@ -693,3 +693,23 @@ fn large_sets_match_reference_as_sets() {
         ],
     );
 }
+
+/// A negative count's reply grows with the count, not the set: past 2^27 members ferrodis
+/// refuses it (Redis would try to build it and run out of memory; see COMPATIBILITY.md).
+#[test]
+fn huge_negative_srandmember_count_is_refused() {
+    let srv = TestServer::start();
+    let mut c = srv.raw();
+    c.cmd(&["SADD", "s", "a", "b"]);
+    assert_eq!(
+        s(&mut c, &["SRANDMEMBER", "s", "-200000000"]),
+        "-ERR count is too large for one reply\r\n"
+    );
+    assert_eq!(s(&mut c, &["SRANDMEMBER", "nokey", "-200000000"]), "*0\r\n");
+    let r = c.cmd(&["SRANDMEMBER", "s", "-1000"]);
+    assert_eq!(flat(&r).1.len(), 1000);
+    assert_eq!(
+        s(&mut c, &["SRANDMEMBER", "s", "200000000"]).len(),
+        "*2\r\n$1\r\na\r\n$1\r\nb\r\n".len()
+    );
+}

@@ -81,6 +81,8 @@ pub struct Settings {
     pub latency_monitor_threshold: u64,
     pub latency_tracking: bool,
     pub latency_tracking_info_percentiles: Vec<f64>,
+    /// jemalloc's background purging thread (Redis's `jemalloc-bg-thread`).
+    pub jemalloc_bg_thread: bool,
     pub hash_max_listpack_entries: u64,
     pub hash_max_listpack_value: u64,
     pub list_max_listpack_size: i64,
@@ -302,6 +304,7 @@ impl Config {
             values[i] = v;
         }
         let settings = Arc::new(build_settings(&values));
+        let _ = tikv_jemalloc_ctl::background_thread::write(settings.jemalloc_bg_thread);
         let enc = encoding::EncodingLimits::default();
         enc.store(&settings);
         let lfu = crate::db::lfu::LfuLive::default();
@@ -328,6 +331,8 @@ impl Config {
 
     /// Publishes rebuilt settings (and the lock-free copies derived from them).
     fn install(&self, s: Settings) {
+        // Freed pages go back to the system in the background, as with Redis's default.
+        let _ = tikv_jemalloc_ctl::background_thread::write(s.jemalloc_bg_thread);
         self.enc.store(&s);
         store_lfu(&self.lfu, &s);
         *self.settings.write() = Arc::new(s);
@@ -667,6 +672,7 @@ fn build_settings(values: &[String]) -> Settings {
             .split_whitespace()
             .filter_map(|w| w.parse().ok())
             .collect(),
+        jemalloc_bg_thread: yes("jemalloc-bg-thread"),
         hash_max_listpack_entries: uint("hash-max-listpack-entries"),
         hash_max_listpack_value: uint("hash-max-listpack-value"),
         list_max_listpack_size: int("list-max-listpack-size"),

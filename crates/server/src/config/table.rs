@@ -516,7 +516,7 @@ pub static PARAMS: &[Param] = &[
     p("ignore-warnings", Kind::Str, ""),
     todo("io-threads", Kind::Int { min: 1, max: 128 }, "1").flags(IMMUTABLE),
     todo("io-threads-do-reads", Kind::Bool, "no").flags(IMMUTABLE),
-    todo("jemalloc-bg-thread", Kind::Bool, "yes"),
+    p("jemalloc-bg-thread", Kind::Bool, "yes"),
     todo("latency-monitor-threshold", Kind::Int { min: 0, max: 9223372036854775807 }, "0"),
     todo("latency-tracking", Kind::Bool, "yes"),
     todo("latency-tracking-info-percentiles", Kind::Percentiles, "50 99 99.9").flags(MULTI_ARG),

@@ -81,7 +81,7 @@ fn write<'c>(db: &'c mut DbCtx<'_>, key: &[u8]) -> Result<Option<&'c mut Hash>, 
 /// caller stores a field right after, so the empty hash is never left behind.
 fn write_or_create<'c>(db: &'c mut DbCtx<'_>, key: &[u8]) -> Result<&'c mut Hash, CmdError> {
     if write(db, key)?.is_none() {
-        db.set(key, Value::Hash(Box::new(Hash::new())), NO_EXPIRE, false)?;
+        db.set(key, Value::Hash(Box::default()), NO_EXPIRE, false)?;
     }
     match db.lookup(key, Lookup::Peek)? {
         Some(e) => e.val.as_hash_mut().ok_or(CmdError::WrongType),
@@ -637,3 +637,74 @@ pub static COMMANDS: &[CommandSpec] = &[
             Arg::integer("count").token("COUNT").optional(),
         ]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::dispatch;
+    use crate::cmd::registry::registry;
+    use crate::config::Config;
+    use crate::conn::client::Client;
+    use crate::repl::propagate::Record;
+    use crate::server::Server;
+    use crate::stats::WorkerStats;
+    use resp::parse::OwnedArgv;
+    use resp::ReplyBuf;
+    use std::sync::mpsc::Receiver;
+    use std::sync::Arc;
+
+    /// An in-process server with one client, and the propagation stream.
+    struct Harness {
+        srv: Arc<Server>,
+        client: Client,
+        stats: WorkerStats,
+        rx: Receiver<Record>,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let srv = Server::new(Config::from_directives(&[], None).expect("default config"));
+            let addr = "127.0.0.1:1".parse().expect("addr");
+            let info = srv.clients.register(addr, addr, -1, None);
+            let client = Client::new(info, true);
+            let stats = WorkerStats::new(registry().id_count());
+            let rx = srv.prop.subscribe();
+            Harness { srv, client, stats, rx }
+        }
+
+        /// Runs a command; returns its reply and what it propagated (space-joined).
+        fn run(&mut self, args: &[&str]) -> (String, Vec<String>) {
+            let argv = OwnedArgv::from_slices(args);
+            let mut out = ReplyBuf::new();
+            dispatch::execute(&self.srv, &mut self.client, &mut out, argv.view(), &self.stats);
+            let reply = String::from_utf8_lossy(out.as_bytes()).into_owned();
+            let mut recs = Vec::new();
+            while let Ok(r) = self.rx.try_recv() {
+                let v = r.argv.view();
+                let words: Vec<String> =
+                    v.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+                recs.push(words.join(" "));
+            }
+            (reply, recs)
+        }
+    }
+
+    #[test]
+    fn writes_propagate_as_redis_does() {
+        let mut h = Harness::new();
+        assert_eq!(h.run(&["HSET", "h", "a", "1"]).1, ["HSET h a 1"]);
+        assert_eq!(h.run(&["HMSET", "h", "b", "2"]).1, ["HMSET h b 2"]);
+        assert_eq!(h.run(&["HINCRBY", "h", "a", "5"]).1, ["HINCRBY h a 5"]);
+        // HINCRBYFLOAT becomes HSET with the final value.
+        let (reply, prop) = h.run(&["HINCRBYFLOAT", "h", "f", "10.50"]);
+        assert_eq!(reply, "$4\r\n10.5\r\n");
+        assert_eq!(prop, ["HSET h f 10.5"]);
+        assert_eq!(h.run(&["HINCRBYFLOAT", "h", "f", "0.1"]).1, ["HSET h f 10.6"]);
+        assert!(h.run(&["HINCRBYFLOAT", "h", "f", "x"]).1.is_empty());
+        assert!(h.run(&["HSETNX", "h", "a", "x"]).1.is_empty(), "no change, nothing sent");
+        assert_eq!(h.run(&["HSETNX", "h", "n", "x"]).1, ["HSETNX h n x"]);
+        assert!(h.run(&["HDEL", "h", "zz"]).1.is_empty());
+        assert_eq!(h.run(&["HDEL", "h", "a", "b", "f", "n"]).1, ["HDEL h a b f n"]);
+        assert_eq!(h.run(&["EXISTS", "h"]).0, ":0\r\n");
+        assert!(h.run(&["HGET", "h", "a"]).1.is_empty());
+    }
+}

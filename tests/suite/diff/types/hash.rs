@@ -120,7 +120,7 @@ pub static COMMANDS: &[Entry] = &[
             }
             if g.rng.chance(1, 2) {
                 a.push(g.opt("COUNT"));
-                a.push(b(&["1", "3", "10", "100", "0", "-1", "x"][g.rng.below(7)]));
+                a.push(b(["1", "3", "10", "100", "0", "-1", "x"][g.rng.below(7)]));
             }
             a
         },
@@ -185,7 +185,7 @@ fn items(r: &R) -> Option<(u8, &[R])> {
 
 /// Sorted chunks of `n` items (pairs for n = 2).
 fn sorted_chunks(v: &[R], n: usize) -> Option<Vec<Vec<R>>> {
-    if v.len() % n != 0 {
+    if !v.len().is_multiple_of(n) {
         return None;
     }
     let mut c: Vec<Vec<R>> = v.chunks(n).map(|c| c.to_vec()).collect();
@@ -229,7 +229,11 @@ pub fn equivalent(name: &str, argv: &[Vec<u8>], ours: &[u8], theirs: &[u8]) -> b
             else {
                 return false;
             };
-            if va.len() != 2 || vb.len() != 2 || ea.len() % 2 != 0 || eb.len() % 2 != 0 {
+            if va.len() != 2
+                || vb.len() != 2
+                || !ea.len().is_multiple_of(2)
+                || !eb.len().is_multiple_of(2)
+            {
                 return false;
             }
             if ca == b"0" && cb == b"0" {

@@ -46,17 +46,23 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
     let mut parser = RequestParser::new();
     let mut out = ReplyBuf::new();
 
+    // After a blocked command is answered, what was buffered behind it runs before the next
+    // read.
+    let mut skip_read = false;
     'conn: loop {
-        if rbuf.capacity() - rbuf.len() < READ_CHUNK / 2 {
-            let grow = rbuf.len().max(READ_CHUNK);
-            rbuf.reserve(grow);
+        if !skip_read {
+            if rbuf.capacity() - rbuf.len() < READ_CHUNK / 2 {
+                let grow = rbuf.len().max(READ_CHUNK);
+                rbuf.reserve(grow);
+            }
+            let n = match stream.read_buf(&mut rbuf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            stats.net_in(n as u64);
+            info.set_qbuf(rbuf.len(), rbuf.capacity());
         }
-        let n = match stream.read_buf(&mut rbuf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        stats.net_in(n as u64);
-        info.set_qbuf(rbuf.len(), rbuf.capacity());
+        skip_read = false;
         if info.is_killed() {
             break;
         }
@@ -88,7 +94,8 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
                         dispatch::execute(&srv, &mut client, &mut out, argv, &stats);
                     }
                     pos += consumed;
-                    if client.close_after_reply || info.is_killed() {
+                    // A blocked client runs nothing more until it is answered.
+                    if client.close_after_reply || info.is_killed() || client.blocked.is_some() {
                         break;
                     }
                 }
@@ -112,6 +119,41 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
         rbuf.advance(pos);
         info.set_qbuf(rbuf.len(), rbuf.capacity());
+        if client.blocked.is_some() {
+            // Send what ran before the blocking command, then wait for its answer.
+            if !flush(&mut stream, &mut out, &info, &stats, 1).await {
+                break 'conn;
+            }
+            let mark = out.len();
+            if !crate::blocking::wait::wait(&srv, &mut client, &mut stream, &mut rbuf, &mut out, &stats)
+                .await
+            {
+                break 'conn;
+            }
+            if client.reply_mode == client::ReplyMode::Off {
+                out.truncate(mark);
+            }
+            skip_read = true;
+        }
+        if !flush(&mut stream, &mut out, &info, &stats, batch_commands).await {
+            break 'conn;
+        }
+        if client.close_after_reply || info.is_killed() {
+            break;
+        }
+    }
+    let _ = stream.shutdown().await;
+    srv.clients.unregister(info.id);
+}
+
+/// Writes the accumulated replies; false if the connection broke.
+async fn flush(
+    stream: &mut tokio::net::TcpStream,
+    out: &mut ReplyBuf,
+    info: &client::ClientInfo,
+    stats: &WorkerStats,
+    batch_commands: usize,
+) -> bool {
         if !out.is_empty() {
             // After a pipelined batch, let every other connection with input ready on this
             // worker run its batch first, then write: replies go out together at the end of
@@ -130,23 +172,18 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             let done = match stream.try_write(bytes) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
-                Err(_) => break 'conn,
+                Err(_) => return false,
             };
             if done < bytes.len() {
                 info.set_pending_output(bytes.len() - done);
                 if stream.write_all(&bytes[done..]).await.is_err() {
-                    break 'conn;
+                    return false;
                 }
                 info.set_pending_output(0);
             }
             out.clear();
         }
-        if client.close_after_reply || info.is_killed() {
-            break;
-        }
-    }
-    let _ = stream.shutdown().await;
-    srv.clients.unregister(info.id);
+        true
 }
 
 #[cfg(unix)]

@@ -602,3 +602,35 @@ fn startup_warns_about_settings_not_in_effect() {
     assert!(!w.contains("hz"), "{w}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Raising maxclients raises the open-files limit (Redis's `adjustOpenFilesLimit`), within the
+/// hard limit; beyond it CONFIG SET fails with the largest value the limit allows.
+#[test]
+fn maxclients_raises_the_open_files_limit() {
+    let srv = TestServer::start();
+    let pid = srv.pid().to_string();
+    let soft = || -> String {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+        let line = text.lines().find(|l| l.starts_with("Max open files")).unwrap().to_string();
+        line.split_whitespace().nth(3).unwrap().to_string()
+    };
+    let set_limit = |spec: &str| {
+        let ok = std::process::Command::new("prlimit")
+            .args(["--pid", &pid, &format!("--nofile={spec}")])
+            .status()
+            .expect("prlimit (util-linux) runs");
+        assert!(ok.success());
+    };
+    let mut c = srv.raw();
+    set_limit("200:4096");
+    assert_eq!(soft(), "200");
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "maxclients", "1000"]), "+OK\r\n");
+    assert_eq!(soft(), "1032");
+    set_limit("200:300");
+    assert_eq!(
+        c.cmd_str(&["CONFIG", "SET", "maxclients", "1000"]),
+        "-ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with 264\r\n"
+    );
+    // Stepped down 16 at a time from 1032 to the first value under the hard limit.
+    assert_eq!(soft(), "296");
+}

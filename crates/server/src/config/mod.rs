@@ -503,26 +503,37 @@ impl Config {
 /// File descriptors kept for purposes other than clients (listeners, logs, files).
 const RESERVED_FDS: u64 = 32;
 
-/// The soft limit on open files, read from /proc/self/limits (None if unknown).
+/// The soft limit on open files (`None` = unlimited).
 fn open_files_limit() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
-    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
-    let soft = line["Max open files".len()..].split_whitespace().next()?;
-    if soft == "unlimited" {
-        return Some(u64::MAX);
-    }
-    soft.parse().ok()
+    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
 }
 
-/// Checks that the process may open `maxclients` client sockets plus the reserved
-/// descriptors. On failure returns the largest maxclients the limit allows. (Redis also
-/// tries to raise the soft limit first; that needs `setrlimit`, which this crate cannot call
-/// without unsafe code, so ferrodis relies on `ulimit -n` as set by the service manager.)
+/// Makes room for `maxclients` client sockets plus the reserved descriptors, raising the
+/// open-files limit when it is too low, as Redis's `adjustOpenFilesLimit` does: try the
+/// needed value, then step down 16 at a time while the system refuses. On failure returns the
+/// largest maxclients the resulting limit allows.
 pub fn raise_fd_limit(maxclients: u64) -> Result<(), u64> {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
     let need = maxclients.saturating_add(RESERVED_FDS);
-    match open_files_limit() {
-        Some(have) if have < need => Err(have.saturating_sub(RESERVED_FDS)),
-        _ => Ok(()),
+    let Some(have) = open_files_limit() else { return Ok(()) };
+    if have >= need {
+        return Ok(());
+    }
+    let hard = getrlimit(Resource::Nofile).maximum;
+    let mut best = need;
+    while best > have {
+        // Raising the hard limit needs privileges; below it only the soft limit moves.
+        let max = hard.map(|h| h.max(best));
+        if setrlimit(Resource::Nofile, Rlimit { current: Some(best), maximum: max }).is_ok() {
+            break;
+        }
+        best = best.saturating_sub(16);
+    }
+    let now = open_files_limit().unwrap_or(u64::MAX);
+    if now >= need {
+        Ok(())
+    } else {
+        Err(now.saturating_sub(RESERVED_FDS))
     }
 }
 

@@ -23,8 +23,8 @@
 //! waiter always gets its reply (the slot is filled before it is woken).
 
 pub mod serve;
-pub mod wait;
 mod shim;
+pub mod wait;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
@@ -126,9 +126,7 @@ impl Waiter {
 
     /// Moves `WAITING` to `to`; false if the waiter was already finished.
     pub fn finish(&self, to: u8) -> bool {
-        self.state
-            .compare_exchange(state::WAITING, to, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
+        self.state.compare_exchange(state::WAITING, to, Ordering::AcqRel, Ordering::Acquire).is_ok()
     }
 
     /// Finishes the waiter as `to` from another client (CLIENT UNBLOCK) and wakes it.
@@ -216,7 +214,7 @@ impl KeyWaiters {
 /// for 0 (block forever).
 pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<Option<i64>, crate::cmd::CmdError> {
     use crate::cmd::CmdError;
-    let secs = crate::util::num::parse_f64(arg)
+    let secs = parse_long_double(arg)
         .ok_or(CmdError::msg("ERR timeout is not a float or out of range"))?;
     let ms = secs * 1000.0;
     if ms > i64::MAX as f64 {
@@ -236,6 +234,27 @@ pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<Option<i64>, crate::cmd:
     Ok(Some(now_ms + ms))
 }
 
+/// Redis reads the timeout as a `long double`, whose range is far wider than a double's:
+/// `1e400` is a valid (huge) timeout and `1e-400` a tiny positive one. A double that
+/// overflows stands for the huge value (infinite) and one that underflows for the tiny one.
+fn parse_long_double(arg: &[u8]) -> Option<f64> {
+    if let Some(v) = crate::util::num::parse_f64(arg) {
+        return Some(v);
+    }
+    let text = std::str::from_utf8(arg).ok()?;
+    if text.starts_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let v: f64 = text.parse().ok()?;
+    if v.is_nan() {
+        None
+    } else if v == 0.0 {
+        Some(if text.starts_with('-') { -f64::MIN_POSITIVE } else { f64::MIN_POSITIVE })
+    } else {
+        Some(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,15 +265,28 @@ mod tests {
         assert_eq!(parse_timeout(b"0.0001", 1000).unwrap(), Some(1001));
         assert_eq!(parse_timeout(b"1.5", 1000).unwrap(), Some(2500));
         assert!(parse_timeout(b"-1", 0).unwrap_err().text().contains("negative"));
-        assert!(parse_timeout(b"-0.0001", 0).unwrap_err().text().contains("negative"));
+        // Rounded up to -0: no timeout, as in Redis 7.2.
+        assert_eq!(parse_timeout(b"-0.0001", 0).unwrap(), None);
         assert!(parse_timeout(b"abc", 0).unwrap_err().text().contains("not a float"));
         assert!(parse_timeout(b"inf", 0).unwrap_err().text().contains("out of range"));
         assert!(parse_timeout(b"-inf", 0).unwrap_err().text().contains("negative"));
+        assert!(parse_timeout(b"1e400", 0).unwrap_err().text().contains("out of range"));
+        assert!(parse_timeout(b"-1e400", 0).unwrap_err().text().contains("negative"));
+        assert_eq!(parse_timeout(b"1e-400", 5).unwrap(), Some(6));
+        assert_eq!(parse_timeout(b"-1e-400", 5).unwrap(), None);
+        assert!(parse_timeout(b" 1", 0).is_err());
     }
 
     #[test]
     fn a_waiter_is_finished_once() {
-        let w = Waiter::new(1, 0, vec![b"k".to_vec()], Op::ZPop { max: false, count: None }, false, false);
+        let w = Waiter::new(
+            1,
+            0,
+            vec![b"k".to_vec()],
+            Op::ZPop { max: false, count: None },
+            false,
+            false,
+        );
         assert!(w.is_waiting());
         assert!(w.finish(state::SERVED));
         assert!(!w.cancel(state::TIMED_OUT));

@@ -113,7 +113,13 @@ enum Outcome {
 }
 
 impl Run<'_, '_> {
-    fn serve_key(&self, db: &mut DbCtx<'_>, d: usize, key: &[u8], ready: &mut VecDeque<(usize, Vec<u8>)>) {
+    fn serve_key(
+        &self,
+        db: &mut DbCtx<'_>,
+        d: usize,
+        key: &[u8],
+        ready: &mut VecDeque<(usize, Vec<u8>)>,
+    ) {
         let ks = db.ks;
         let s = ks.shard_of(key);
         let Some(shard) = db.locks.get(d, s) else { return };
@@ -158,7 +164,13 @@ impl Run<'_, '_> {
         }
     }
 
-    fn serve_one(&self, db: &mut DbCtx<'_>, d: usize, ready_key: &[u8], w: &Arc<Waiter>) -> Outcome {
+    fn serve_one(
+        &self,
+        db: &mut DbCtx<'_>,
+        d: usize,
+        ready_key: &[u8],
+        w: &Arc<Waiter>,
+    ) -> Outcome {
         let ks = db.ks;
         // Like Redis 7.2's re-execution: the first of its keys (that we can see) with data.
         let mut source: Option<&[u8]> = None;
@@ -337,13 +349,9 @@ pub fn apply(
             db.dirty(1);
             out.bulk(&v);
             match tokens {
-                Some((f, t)) => records.push(OwnedArgv::from_slices([
-                    b"LMOVE".as_slice(),
-                    key,
-                    dst,
-                    f,
-                    t,
-                ])),
+                Some((f, t)) => {
+                    records.push(OwnedArgv::from_slices([b"LMOVE".as_slice(), key, dst, f, t]))
+                }
                 None => records.push(OwnedArgv::from_slices([b"RPOPLPUSH".as_slice(), key, dst])),
             }
             Ok(Some(dst.clone()))
@@ -361,7 +369,8 @@ pub fn apply(
                 None => {
                     out.array(3);
                     out.bulk(key);
-                    let (m, s) = popped.first().map(|(m, s)| (m.as_slice(), *s)).unwrap_or_default();
+                    let (m, s) =
+                        popped.first().map(|(m, s)| (m.as_slice(), *s)).unwrap_or_default();
                     out.bulk(m);
                     out.double(s);
                     records.push(OwnedArgv::from_slices([verb, key]));
@@ -389,8 +398,8 @@ pub fn apply(
 fn delete_if_empty(db: &mut DbCtx<'_>, d: usize, key: &[u8]) -> Result<(), CmdError> {
     let empty = match db.lookup_in(d, key, Lookup::Peek)? {
         Some(e) => match &mut e.val {
-            Value::List(l) => l.len() == 0,
-            Value::ZSet(z) => z.len() == 0,
+            Value::List(l) => l.is_empty(),
+            Value::ZSet(z) => z.is_empty(),
             _ => false,
         },
         None => false,

@@ -30,7 +30,12 @@ pub struct Blocked {
 /// Blocks the running command's client on `keys` (which must all be in shards the command
 /// holds): registers the waiter and marks the client. The command writes no reply; the
 /// connection waits for one.
-pub fn block(ctx: &mut Ctx<'_>, keys: &[&[u8]], op: Op, deadline: Option<i64>) -> Result<(), CmdError> {
+pub fn block(
+    ctx: &mut Ctx<'_>,
+    keys: &[&[u8]],
+    op: Op,
+    deadline: Option<i64>,
+) -> Result<(), CmdError> {
     let mut uniq: Vec<Vec<u8>> = Vec::with_capacity(keys.len());
     for k in keys {
         if !uniq.iter().any(|u| u == k) {

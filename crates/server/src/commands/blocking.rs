@@ -103,14 +103,23 @@ fn blmove(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// BRPOPLPUSH source destination timeout
 fn brpoplpush(ctx: &mut Ctx<'_>) -> CmdResult {
-    let op = Op::ListMove { from: End::Tail, to: End::Head, dst: ctx.arg(2).to_vec(), tokens: None };
+    let op =
+        Op::ListMove { from: End::Tail, to: End::Head, dst: ctx.arg(2).to_vec(), tokens: None };
     pop_or_block(ctx, &[ctx.arg(1)], op, 3)
 }
 
+/// What BLMPOP and BZMPOP were asked for.
+struct MPop<'a> {
+    keys: Vec<&'a [u8]>,
+    /// The LEFT|RIGHT or MIN|MAX argument.
+    wh: &'a [u8],
+    /// 1 by default.
+    count: usize,
+}
+
 /// Parses `numkeys key [key ...] <where> [COUNT count]` from index 2 (after the timeout) as
-/// Redis's `lmpopGenericCommand` / `zmpopGenericCommand` do; returns the keys, the `where`
-/// argument and the count (1 by default).
-fn mpop_args<'a>(ctx: &Ctx<'a>) -> Result<(Vec<&'a [u8]>, &'a [u8], usize), CmdError> {
+/// Redis's `lmpopGenericCommand` / `zmpopGenericCommand` do.
+fn mpop_args<'a>(ctx: &Ctx<'a>) -> Result<MPop<'a>, CmdError> {
     const NUMKEYS: &str = "ERR numkeys should be greater than 0";
     let numkeys = int(ctx.arg(2)).map_err(|_| CmdError::msg(NUMKEYS))?;
     if numkeys < 1 {
@@ -137,19 +146,19 @@ fn mpop_args<'a>(ctx: &Ctx<'a>) -> Result<(Vec<&'a [u8]>, &'a [u8], usize), CmdE
         }
     }
     let keys = (3..where_at).map(|i| ctx.arg(i)).collect();
-    Ok((keys, ctx.arg(where_at), count.unwrap_or(1)))
+    Ok(MPop { keys, wh: ctx.arg(where_at), count: count.unwrap_or(1) })
 }
 
 /// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 fn blmpop(ctx: &mut Ctx<'_>) -> CmdResult {
-    let (keys, wh, count) = mpop_args(ctx)?;
+    let MPop { keys, wh, count } = mpop_args(ctx)?;
     let end = list_end(wh)?;
     pop_or_block(ctx, &keys, Op::ListPop { end, count: Some(count) }, 1)
 }
 
 /// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
 fn bzmpop(ctx: &mut Ctx<'_>) -> CmdResult {
-    let (keys, wh, count) = mpop_args(ctx)?;
+    let MPop { keys, wh, count } = mpop_args(ctx)?;
     let max = if is(wh, "min") {
         false
     } else if is(wh, "max") {
@@ -161,10 +170,8 @@ fn bzmpop(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 const POP_KEYS: &[KeySpec] = &[KeySpec::range(k::RW | k::ACCESS | k::DELETE, 1, -2, 1)];
-const MOVE_KEYS: &[KeySpec] = &[
-    KeySpec::single(k::RW | k::ACCESS | k::DELETE, 1),
-    KeySpec::single(k::RW | k::INSERT, 2),
-];
+const MOVE_KEYS: &[KeySpec] =
+    &[KeySpec::single(k::RW | k::ACCESS | k::DELETE, 1), KeySpec::single(k::RW | k::INSERT, 2)];
 const MPOP_KEYS: &[KeySpec] = &[KeySpec::keynum(k::RW | k::ACCESS | k::DELETE, 2, 0, 1, 1)];
 const LIST_ACL: u64 = acl::WRITE | acl::LIST | acl::SLOW | acl::BLOCKING;
 const TIMEOUT_AS_DOUBLE: &[(&str, &str)] =

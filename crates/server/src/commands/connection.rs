@@ -447,10 +447,10 @@ fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
 /// blocked, else 0. The blocked connection answers and cleans up (`blocking::wait`).
 fn client_unblock(ctx: &mut Ctx<'_>) -> CmdResult {
     if ctx.argc() > 4 {
-        return Err(CmdError::owned(
-            "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP."
-                .into(),
-        ));
+        return Err(CmdError::owned(format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+            String::from_utf8_lossy(ctx.arg(1))
+        )));
     }
     let mut to = crate::blocking::state::TIMED_OUT;
     if ctx.argc() == 4 {

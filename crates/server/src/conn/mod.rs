@@ -125,8 +125,15 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
                 break 'conn;
             }
             let mark = out.len();
-            if !crate::blocking::wait::wait(&srv, &mut client, &mut stream, &mut rbuf, &mut out, &stats)
-                .await
+            if !crate::blocking::wait::wait(
+                &srv,
+                &mut client,
+                &mut stream,
+                &mut rbuf,
+                &mut out,
+                &stats,
+            )
+            .await
             {
                 break 'conn;
             }
@@ -154,36 +161,36 @@ async fn flush(
     stats: &WorkerStats,
     batch_commands: usize,
 ) -> bool {
-        if !out.is_empty() {
-            // After a pipelined batch, let every other connection with input ready on this
-            // worker run its batch first, then write: replies go out together at the end of
-            // the round, as Redis writes in beforeSleep, so a client process is woken once per
-            // round instead of once per connection (bench/wakeups.py: 51 → 4 wakeups per 1,000
-            // requests at -P 16). A single request is answered at once: there, yielding costs
-            // an extra poll of the I/O driver per request and saves nothing.
-            if batch_commands > 1 {
-                tokio::task::yield_now().await;
-            }
-            stats.net_out(out.len() as u64);
-            // Try the write at once; only output that has to wait for the socket is published
-            // as pending (CLIENT LIST omem/events), so a reply already delivered never shows.
-            let bytes = out.as_bytes();
-            info.rbp.store(bytes.len(), Ordering::Relaxed);
-            let done = match stream.try_write(bytes) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
-                Err(_) => return false,
-            };
-            if done < bytes.len() {
-                info.set_pending_output(bytes.len() - done);
-                if stream.write_all(&bytes[done..]).await.is_err() {
-                    return false;
-                }
-                info.set_pending_output(0);
-            }
-            out.clear();
+    if !out.is_empty() {
+        // After a pipelined batch, let every other connection with input ready on this
+        // worker run its batch first, then write: replies go out together at the end of
+        // the round, as Redis writes in beforeSleep, so a client process is woken once per
+        // round instead of once per connection (bench/wakeups.py: 51 → 4 wakeups per 1,000
+        // requests at -P 16). A single request is answered at once: there, yielding costs
+        // an extra poll of the I/O driver per request and saves nothing.
+        if batch_commands > 1 {
+            tokio::task::yield_now().await;
         }
-        true
+        stats.net_out(out.len() as u64);
+        // Try the write at once; only output that has to wait for the socket is published
+        // as pending (CLIENT LIST omem/events), so a reply already delivered never shows.
+        let bytes = out.as_bytes();
+        info.rbp.store(bytes.len(), Ordering::Relaxed);
+        let done = match stream.try_write(bytes) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
+            Err(_) => return false,
+        };
+        if done < bytes.len() {
+            info.set_pending_output(bytes.len() - done);
+            if stream.write_all(&bytes[done..]).await.is_err() {
+                return false;
+            }
+            info.set_pending_output(0);
+        }
+        out.clear();
+    }
+    true
 }
 
 #[cfg(unix)]

@@ -133,7 +133,7 @@ fn timeouts_follow_7_2_at_the_edges() {
 fn commands_with_data_answer_at_once_like_their_plain_forms() {
     let mut p = Pair::start(&[]);
     for proto in ["2", "3"] {
-        p.check(&["HELLO", proto]);
+        p.both(&["HELLO", proto]);
         p.check(&["RPUSH", "l", "a", "b", "c", "d", "e", "f"]);
         p.check(&["BLPOP", "nokey", "l", "0"]);
         p.check(&["BRPOP", "l", "nokey", "0"]);

@@ -548,3 +548,21 @@ fn job_queue_stress_every_item_exactly_once() {
     let len: i64 = redis::cmd("LLEN").arg("jobs").query(&mut con).expect("LLEN");
     assert_eq!(len, 0);
 }
+
+/// The idle `timeout` does not close a client blocked in a blocking command (as in Redis).
+#[test]
+fn a_blocked_client_is_not_idle() {
+    let srv = TestServer::start_with(&["--timeout", "1"]);
+    let mut ctl = srv.raw();
+    let mut a = srv.raw();
+    block_on(&mut a, &mut ctl, &["BLPOP", "k", "0"], 1);
+    let start = Instant::now();
+    // Keep the controlling connection busy so only `a` is idle.
+    while start.elapsed() < Duration::from_millis(2500) {
+        ctl.cmd(&["PING"]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(info_field(&mut ctl, "blocked_clients"), "1");
+    ctl.cmd(&["RPUSH", "k", "v"]);
+    assert_eq!(s(a.read_reply()), "*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
+}

@@ -566,3 +566,24 @@ fn a_blocked_client_is_not_idle() {
     ctl.cmd(&["RPUSH", "k", "v"]);
     assert_eq!(s(a.read_reply()), "*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
 }
+
+#[test]
+fn client_reply_skip_and_off_apply_to_the_blocked_reply() {
+    compare(|srv| {
+        let mut ctl = srv.raw();
+        let mut a = srv.raw();
+        let mut t = Vec::new();
+        a.send_cmd(&["CLIENT", "REPLY", "SKIP"]);
+        block_on(&mut a, &mut ctl, &["BLPOP", "k", "0"], 1);
+        t.push(s(ctl.cmd(&["RPUSH", "k", "1", "2"])));
+        wait_blocked(&mut ctl, 0);
+        t.push(s(a.cmd(&["PING"])));
+        a.send_cmd(&["CLIENT", "REPLY", "OFF"]);
+        block_on(&mut a, &mut ctl, &["BRPOP", "k", "0"], 1);
+        t.push(s(ctl.cmd(&["RPUSH", "k", "3"])));
+        wait_blocked(&mut ctl, 0);
+        t.push(s(a.cmd(&["CLIENT", "REPLY", "ON"])));
+        t.push(s(ctl.cmd(&["LRANGE", "k", "0", "-1"])));
+        t
+    });
+}

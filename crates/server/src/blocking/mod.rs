@@ -124,14 +124,26 @@ impl Waiter {
         self.state() == state::WAITING
     }
 
-    /// Moves `WAITING` to `to`; false if the waiter was already finished.
-    pub fn finish(&self, to: u8) -> bool {
-        self.state.compare_exchange(state::WAITING, to, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    /// Moves `WAITING` to `to`; false if the waiter was already finished. The winner takes
+    /// the client out of the blocked counts at once, as Redis unblocks it at once (its key
+    /// registrations are dropped by its connection just after).
+    pub fn finish(&self, to: u8, counters: &Counters) -> bool {
+        let won = self
+            .state
+            .compare_exchange(state::WAITING, to, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        if won {
+            counters.blocked_clients.fetch_sub(1, Ordering::Relaxed);
+            if self.has_timeout {
+                counters.in_timeout_table.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+        won
     }
 
     /// Finishes the waiter as `to` from another client (CLIENT UNBLOCK) and wakes it.
-    pub fn cancel(&self, to: u8) -> bool {
-        let won = self.finish(to);
+    pub fn cancel(&self, to: u8, counters: &Counters) -> bool {
+        let won = self.finish(to, counters);
         if won {
             self.wake.notify_one();
         }
@@ -279,18 +291,15 @@ mod tests {
 
     #[test]
     fn a_waiter_is_finished_once() {
-        let w = Waiter::new(
-            1,
-            0,
-            vec![b"k".to_vec()],
-            Op::ZPop { max: false, count: None },
-            false,
-            false,
-        );
+        let c = Counters::default();
+        c.blocked_clients.store(1, Ordering::Relaxed);
+        let op = Op::ZPop { max: false, count: None };
+        let w = Waiter::new(1, 0, vec![b"k".to_vec()], op, false, false);
         assert!(w.is_waiting());
-        assert!(w.finish(state::SERVED));
-        assert!(!w.cancel(state::TIMED_OUT));
+        assert!(w.finish(state::SERVED, &c));
+        assert!(!w.cancel(state::TIMED_OUT, &c));
         assert_eq!(w.state(), state::SERVED);
+        assert_eq!(c.blocked_clients.load(Ordering::Relaxed), 0);
     }
 
     #[test]

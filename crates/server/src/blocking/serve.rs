@@ -200,7 +200,7 @@ impl Run<'_, '_> {
         let mut out = ReplyBuf::new();
         out.set_resp3(w.resp3);
         if wrong {
-            if !w.finish(state::SERVED) {
+            if !w.finish(state::SERVED, &self.srv.blocking) {
                 return Outcome::Done(None);
             }
             out.error(&CmdError::WrongType.text());
@@ -214,7 +214,7 @@ impl Run<'_, '_> {
                 return Outcome::NeedShard(ds);
             }
         }
-        if !w.finish(state::SERVED) {
+        if !w.finish(state::SERVED, &self.srv.blocking) {
             return Outcome::Done(None);
         }
         let mut records = Vec::new();

@@ -15,7 +15,7 @@ use tokio::io::AsyncReadExt;
 
 use super::{state, Op, Waiter, UNBLOCKED_ERR};
 use crate::cmd::{CmdError, Ctx};
-use crate::conn::client::{cflags, Client};
+use crate::conn::client::{cflags, Client, ReplyMode};
 use crate::server::Server;
 use crate::stats::WorkerStats;
 use crate::util::time::now_ms;
@@ -25,6 +25,8 @@ pub struct Blocked {
     pub waiter: Arc<Waiter>,
     /// Absolute deadline in Unix ms; None blocks forever.
     pub deadline: Option<i64>,
+    /// The reply is to be dropped (CLIENT REPLY OFF, or SKIP before the blocking command).
+    pub silent: bool,
 }
 
 /// Blocks the running command's client on `keys` (which must all be in shards the command
@@ -54,7 +56,8 @@ pub fn block(
     }
     *ctx.client.info.blocked.lock() = Some(w.clone());
     ctx.client.info.set_flag(cflags::BLOCKED, true);
-    ctx.client.blocked = Some(Blocked { waiter: w, deadline });
+    let silent = ctx.client.reply_mode == ReplyMode::Off || ctx.client.skip_this;
+    ctx.client.blocked = Some(Blocked { waiter: w, deadline, silent });
     Ok(())
 }
 
@@ -83,7 +86,7 @@ pub async fn wait(
             _ = w.wake.notified() => break,
             _ = &mut sleep, if timer_on => {
                 timer_on = false;
-                if w.finish(state::TIMED_OUT) {
+                if w.finish(state::TIMED_OUT, &srv.blocking) {
                     break;
                 }
                 // Claimed by a writer a moment ago: its reply is on the way.
@@ -98,7 +101,7 @@ pub async fn wait(
                 let over = rbuf.len() > srv.config.settings().client_query_buffer_limit;
                 if n == 0 || over || client.info.is_killed() {
                     alive = false;
-                    if w.finish(state::GONE) {
+                    if w.finish(state::GONE, &srv.blocking) {
                         break;
                     }
                 }
@@ -109,6 +112,9 @@ pub async fn wait(
         }
     }
     unregister(srv, client, &w);
+    if b.silent {
+        return alive;
+    }
     match w.state() {
         state::SERVED => {
             if let Some(reply) = w.take_reply() {
@@ -128,10 +134,6 @@ fn unregister(srv: &Server, client: &mut Client, w: &Arc<Waiter>) {
     for k in &w.keys {
         let mut shard = ks.dbs[w.db].shards[ks.shard_of(k)].0.lock();
         shard.waiters.remove(k, w, &srv.blocking);
-    }
-    srv.blocking.blocked_clients.fetch_sub(1, Relaxed);
-    if w.has_timeout {
-        srv.blocking.in_timeout_table.fetch_sub(1, Relaxed);
     }
     *client.info.blocked.lock() = None;
     client.info.set_flag(cflags::BLOCKED, false);

@@ -465,7 +465,7 @@ fn client_unblock(ctx: &mut Ctx<'_>) -> CmdResult {
         .ok()
         .and_then(|id| ctx.srv.clients.get(id))
         .and_then(|target| target.blocked.lock().clone());
-    let done = waiter.is_some_and(|w| w.cancel(to));
+    let done = waiter.is_some_and(|w| w.cancel(to, &ctx.srv.blocking));
     ctx.out.int(done as i64);
     Ok(())
 }

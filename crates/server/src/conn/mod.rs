@@ -124,7 +124,6 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             if !flush(&mut stream, &mut out, &info, &stats, 1).await {
                 break 'conn;
             }
-            let mark = out.len();
             if !crate::blocking::wait::wait(
                 &srv,
                 &mut client,
@@ -136,9 +135,6 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             .await
             {
                 break 'conn;
-            }
-            if client.reply_mode == client::ReplyMode::Off {
-                out.truncate(mark);
             }
             skip_read = true;
         }

@@ -579,11 +579,12 @@ fn client_reply_skip_and_off_apply_to_the_blocked_reply() {
         wait_blocked(&mut ctl, 0);
         t.push(s(a.cmd(&["PING"])));
         a.send_cmd(&["CLIENT", "REPLY", "OFF"]);
-        block_on(&mut a, &mut ctl, &["BRPOP", "k", "0"], 1);
-        t.push(s(ctl.cmd(&["RPUSH", "k", "3"])));
+        block_on(&mut a, &mut ctl, &["BRPOP", "j", "0"], 1);
+        t.push(s(ctl.cmd(&["RPUSH", "j", "3"])));
         wait_blocked(&mut ctl, 0);
         t.push(s(a.cmd(&["CLIENT", "REPLY", "ON"])));
         t.push(s(ctl.cmd(&["LRANGE", "k", "0", "-1"])));
+        t.push(s(ctl.cmd(&["EXISTS", "j"])));
         t
     });
 }

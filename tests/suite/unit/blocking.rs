@@ -588,3 +588,86 @@ fn client_reply_skip_and_off_apply_to_the_blocked_reply() {
         t
     });
 }
+
+/// Movers blocked in BLMOVE between lists in different shards while producers push: the
+/// destination's shard is often busy, so serving takes the relock path. Every item ends up
+/// in the destination exactly once.
+#[test]
+fn blmove_across_shards_under_load_loses_and_duplicates_nothing() {
+    const PRODUCERS: usize = 3;
+    const MOVERS: usize = 4;
+    const PER_PRODUCER: usize = 1500;
+    let srv = TestServer::start();
+    let url = srv.url();
+    let total = PRODUCERS * PER_PRODUCER;
+    let movers: Vec<_> = (0..MOVERS)
+        .map(|_| {
+            let client = redis::Client::open(url.as_str()).expect("client");
+            std::thread::spawn(move || {
+                let mut con = client.get_connection().expect("connect");
+                loop {
+                    let r: Option<String> = redis::cmd("BLMOVE")
+                        .arg("src")
+                        .arg("dst-other-shard")
+                        .arg("RIGHT")
+                        .arg("LEFT")
+                        .arg(0.2)
+                        .query(&mut con)
+                        .expect("BLMOVE");
+                    if r.as_deref() == Some("stop") {
+                        return;
+                    }
+                }
+            })
+        })
+        .collect();
+    let producers: Vec<_> = (0..PRODUCERS)
+        .map(|p| {
+            let client = redis::Client::open(url.as_str()).expect("client");
+            std::thread::spawn(move || {
+                let mut con = client.get_connection().expect("connect");
+                for j in 0..PER_PRODUCER {
+                    let _: i64 = redis::cmd("LPUSH")
+                        .arg("src")
+                        .arg(format!("{p}:{j}"))
+                        .query(&mut con)
+                        .expect("LPUSH");
+                    // Writes to the destination's shard, to keep it busy.
+                    let _: i64 = redis::cmd("INCR")
+                        .arg("{dst-other-shard}counter")
+                        .query(&mut con)
+                        .expect("INCR");
+                }
+            })
+        })
+        .collect();
+    for p in producers {
+        p.join().expect("producer");
+    }
+    let mut con = srv.client();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let n: i64 = redis::cmd("LLEN").arg("dst-other-shard").query(&mut con).expect("LLEN");
+        if n as usize >= total {
+            break;
+        }
+        assert!(Instant::now() < deadline, "items stopped moving at {n}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let stops: Vec<&str> = vec!["stop"; MOVERS];
+    let _: i64 = redis::cmd("RPUSH").arg("src").arg(&stops).query(&mut con).expect("stop");
+    for m in movers {
+        m.join().expect("mover");
+    }
+    let items: Vec<String> =
+        redis::cmd("LRANGE").arg("dst-other-shard").arg(0).arg(-1).query(&mut con).expect("LRANGE");
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for i in &items {
+        *seen.entry(i.as_str()).or_default() += 1;
+    }
+    assert_eq!(seen.remove("stop"), Some(MOVERS));
+    assert_eq!(seen.len(), total, "distinct items");
+    assert!(seen.values().all(|&n| n == 1), "an item was moved twice");
+    let left: i64 = redis::cmd("EXISTS").arg("src").query(&mut con).expect("EXISTS");
+    assert_eq!(left, 0);
+}

@@ -23,7 +23,6 @@
 //! waiter always gets its reply (the slot is filled before it is woken).
 
 pub mod serve;
-mod shim;
 pub mod wait;
 
 use std::collections::{HashMap, VecDeque};
@@ -33,7 +32,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use tokio::sync::Notify;
 
-pub use shim::End;
+pub use crate::types::list::End;
 
 /// Waiter states.
 pub mod state {

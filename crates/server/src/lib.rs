@@ -13,6 +13,8 @@
 //! * `db/`: the keyspace (databases → shards → dict of entries), lazy and active expiry, and
 //!   `DbCtx`, a command's view of its shards.
 //! * `types/`: value types and their encodings.
+//! * `blocking/`: clients blocked in BLPOP and friends: the waiter tables, their serving by
+//!   writes, a blocked connection's wait.
 //! * `config/`: the parameter table, redis.conf parsing, CONFIG GET/SET.
 //! * `repl/`: the propagation stream (AOF and replicas will consume it).
 //! * `stats/`: counters for INFO.
@@ -22,6 +24,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod blocking;
 pub mod cmd;
 pub mod commands;
 pub mod config;

@@ -1,4 +1,5 @@
 mod admin;
+mod blocking;
 mod client;
 mod command;
 mod config;

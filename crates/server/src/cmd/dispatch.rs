@@ -7,8 +7,9 @@
 //!    MULTI queueing will sit here, in that order, as their features land);
 //! 5. execution: the executor locks the command's shards, the handler runs, a failed
 //!    handler's partial reply is rolled back and replaced by its error;
-//! 6. after-command hooks while the locks are still held: propagation (the stream that will
-//!    feed AOF and replicas); then stats, CLIENT REPLY suppression.
+//! 6. after-command hooks while the locks are still held: serving the clients blocked on keys
+//!    a write made ready (`blocking::serve`), propagation (the stream that will feed AOF and
+//!    replicas); then stats, CLIENT REPLY suppression.
 //!
 //! EXEC, scripts and AOF loading will reuse [`call`] so they share steps 5–6.
 
@@ -135,6 +136,10 @@ pub fn call(
         let text = e.text();
         stats.error_reply(&text);
         ctx.out.error(&text);
+    }
+    // Serve the clients blocked on keys this write made ready, as part of it (DESIGN.md §2).
+    if ctx.db.fx.dirty > 0 && spec.has(flags::WRITE) {
+        crate::blocking::serve::after_write(srv, &mut ctx.db, spec, &argv, db_index);
     }
     // Propagate while the shards are still held, so the stream is in execution order.
     srv.prop.emit(&ctx.db.fx, spec, &argv, db_index);

@@ -442,6 +442,34 @@ fn client_kill(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
+/// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: ends another client's blocking command as if
+/// it timed out (null reply) or with the `UNBLOCKED` error. Replies 1 if the client was
+/// blocked, else 0. The blocked connection answers and cleans up (`blocking::wait`).
+fn client_unblock(ctx: &mut Ctx<'_>) -> CmdResult {
+    if ctx.argc() > 4 {
+        return Err(CmdError::owned(format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+            String::from_utf8_lossy(ctx.arg(1))
+        )));
+    }
+    let mut to = crate::blocking::state::TIMED_OUT;
+    if ctx.argc() == 4 {
+        if is(ctx.arg(3), "error") {
+            to = crate::blocking::state::UNBLOCKED_ERROR;
+        } else if !is(ctx.arg(3), "timeout") {
+            return Err(CmdError::msg("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"));
+        }
+    }
+    let id = int(ctx.arg(2)).map_err(|_| CmdError::msg(crate::cmd::error::NOT_INTEGER))?;
+    let waiter = u64::try_from(id)
+        .ok()
+        .and_then(|id| ctx.srv.clients.get(id))
+        .and_then(|target| target.blocked.lock().clone());
+    let done = waiter.is_some_and(|w| w.cancel(to, &ctx.srv.blocking));
+    ctx.out.int(done as i64);
+    Ok(())
+}
+
 /// CLIENT REPLY ON|OFF|SKIP. ON answers OK; OFF and SKIP answer nothing (SKIP is ignored
 /// while OFF). `cmd::dispatch::finish_reply` applies the mode to each reply.
 fn client_reply(ctx: &mut Ctx<'_>) -> CmdResult {
@@ -500,6 +528,8 @@ fn client_help(ctx: &mut Ctx<'_>) -> CmdResult {
         "    Return the connection's unique numeric ID.",
         "INFO",
         "    Describe this connection, in the format of one CLIENT LIST line.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
         "KILL <ip:port>",
         "    Close the connection coming from <ip:port>.",
         "KILL <option> <value> [<option> <value> [...]]",
@@ -666,6 +696,20 @@ static CLIENT_SUBS: &[CommandSpec] = &[
                 .multiple(),
             ],
         )]),
+    CommandSpec::new("unblock", -3, Group::Connection, client_unblock)
+        .flags(ADMIN_SUB_FLAGS)
+        .acl(CONN)
+        .since("5.0.0")
+        .complexity("O(log N) where N is the number of client connections")
+        .summary("Unblocks a client blocked in a blocking command, from another connection.")
+        .args(&[
+            Arg::integer("client-id"),
+            Arg::oneof(
+                "timeout_error",
+                &[Arg::pure("timeout", "TIMEOUT"), Arg::pure("error", "ERROR")],
+            )
+            .optional(),
+        ]),
     CommandSpec::new("reply", 3, Group::Connection, client_reply)
         .flags(SUB_FLAGS)
         .acl(CONN)

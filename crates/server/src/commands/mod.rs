@@ -2,7 +2,13 @@
 //! `string.rs` holds SET and GET, `generic.rs` DEL and EXPIRE, `connection.rs` PING and
 //! CLIENT, `server/` INFO, CONFIG, COMMAND and DEBUG. Each module ends its handlers with a
 //! `COMMANDS` table of specs; [`ALL`] lists the tables and the registry reads them.
+//!
+//! One exception to "one file per group": the blocking forms of the list and sorted set pops
+//! (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP) live in
+//! `blocking.rs`, next to nothing but each other, because they share the blocking machinery
+//! (`crate::blocking`); their specs still report groups `list` and `sorted-set`.
 
+pub mod blocking;
 pub mod connection;
 pub mod generic;
 pub mod hash;
@@ -17,6 +23,8 @@ use crate::cmd::CommandSpec;
 
 /// Every family's command table.
 pub static ALL: &[&[CommandSpec]] = &[
+    blocking::LIST_COMMANDS,
+    blocking::ZSET_COMMANDS,
     connection::COMMANDS,
     generic::COMMANDS,
     hash::COMMANDS,

@@ -118,6 +118,8 @@ pub struct ClientInfo {
     pub flags: AtomicU32,
     /// Set by CLIENT KILL or a timeout; the connection closes when it sees it.
     pub killed: AtomicBool,
+    /// The waiter of the blocking command the client is blocked in (CLIENT UNBLOCK).
+    pub blocked: Mutex<Option<Arc<crate::blocking::Waiter>>>,
     /// A duplicate of the socket, so another thread can shut it down and wake the reader.
     sock: Mutex<Option<TcpStream>>,
     pub commands: AtomicU64,
@@ -372,6 +374,7 @@ impl Clients {
             multi_mem: AtomicUsize::new(0),
             flags: AtomicU32::new(0),
             killed: AtomicBool::new(false),
+            blocked: Mutex::new(None),
             sock: Mutex::new(sock),
             commands: AtomicU64::new(0),
         });
@@ -440,6 +443,11 @@ pub struct Client {
     pub no_touch: bool,
     pub no_evict: bool,
     pub resp3: bool,
+    /// Set by a blocking command that found no data: the connection waits for its reply.
+    pub blocked: Option<crate::blocking::wait::Blocked>,
+    /// Blocking commands answer at once instead of blocking (Redis's CLIENT_DENY_BLOCKING:
+    /// inside MULTI/EXEC and scripts, which will set it when they land).
+    pub deny_blocking: bool,
 }
 
 impl Client {
@@ -457,6 +465,8 @@ impl Client {
             no_touch: false,
             no_evict: false,
             resp3: false,
+            blocked: None,
+            deny_blocking: false,
         }
     }
 

@@ -46,17 +46,23 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
     let mut parser = RequestParser::new();
     let mut out = ReplyBuf::new();
 
+    // After a blocked command is answered, what was buffered behind it runs before the next
+    // read.
+    let mut skip_read = false;
     'conn: loop {
-        if rbuf.capacity() - rbuf.len() < READ_CHUNK / 2 {
-            let grow = rbuf.len().max(READ_CHUNK);
-            rbuf.reserve(grow);
+        if !skip_read {
+            if rbuf.capacity() - rbuf.len() < READ_CHUNK / 2 {
+                let grow = rbuf.len().max(READ_CHUNK);
+                rbuf.reserve(grow);
+            }
+            let n = match stream.read_buf(&mut rbuf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            stats.net_in(n as u64);
+            info.set_qbuf(rbuf.len(), rbuf.capacity());
         }
-        let n = match stream.read_buf(&mut rbuf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        stats.net_in(n as u64);
-        info.set_qbuf(rbuf.len(), rbuf.capacity());
+        skip_read = false;
         if info.is_killed() {
             break;
         }
@@ -88,7 +94,8 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
                         dispatch::execute(&srv, &mut client, &mut out, argv, &stats);
                     }
                     pos += consumed;
-                    if client.close_after_reply || info.is_killed() {
+                    // A blocked client runs nothing more until it is answered.
+                    if client.close_after_reply || info.is_killed() || client.blocked.is_some() {
                         break;
                     }
                 }
@@ -112,34 +119,27 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
         rbuf.advance(pos);
         info.set_qbuf(rbuf.len(), rbuf.capacity());
-        if !out.is_empty() {
-            // After a pipelined batch, let every other connection with input ready on this
-            // worker run its batch first, then write: replies go out together at the end of
-            // the round, as Redis writes in beforeSleep, so a client process is woken once per
-            // round instead of once per connection (bench/wakeups.py: 51 → 4 wakeups per 1,000
-            // requests at -P 16). A single request is answered at once: there, yielding costs
-            // an extra poll of the I/O driver per request and saves nothing.
-            if batch_commands > 1 {
-                tokio::task::yield_now().await;
+        if client.blocked.is_some() {
+            // Send what ran before the blocking command, then wait for its answer.
+            if !flush(&mut stream, &mut out, &info, &stats, 1).await {
+                break 'conn;
             }
-            stats.net_out(out.len() as u64);
-            // Try the write at once; only output that has to wait for the socket is published
-            // as pending (CLIENT LIST omem/events), so a reply already delivered never shows.
-            let bytes = out.as_bytes();
-            info.rbp.store(bytes.len(), Ordering::Relaxed);
-            let done = match stream.try_write(bytes) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
-                Err(_) => break 'conn,
-            };
-            if done < bytes.len() {
-                info.set_pending_output(bytes.len() - done);
-                if stream.write_all(&bytes[done..]).await.is_err() {
-                    break 'conn;
-                }
-                info.set_pending_output(0);
+            if !crate::blocking::wait::wait(
+                &srv,
+                &mut client,
+                &mut stream,
+                &mut rbuf,
+                &mut out,
+                &stats,
+            )
+            .await
+            {
+                break 'conn;
             }
-            out.clear();
+            skip_read = true;
+        }
+        if !flush(&mut stream, &mut out, &info, &stats, batch_commands).await {
+            break 'conn;
         }
         if client.close_after_reply || info.is_killed() {
             break;
@@ -147,6 +147,46 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
     }
     let _ = stream.shutdown().await;
     srv.clients.unregister(info.id);
+}
+
+/// Writes the accumulated replies; false if the connection broke.
+async fn flush(
+    stream: &mut tokio::net::TcpStream,
+    out: &mut ReplyBuf,
+    info: &client::ClientInfo,
+    stats: &WorkerStats,
+    batch_commands: usize,
+) -> bool {
+    if !out.is_empty() {
+        // After a pipelined batch, let every other connection with input ready on this
+        // worker run its batch first, then write: replies go out together at the end of
+        // the round, as Redis writes in beforeSleep, so a client process is woken once per
+        // round instead of once per connection (bench/wakeups.py: 51 → 4 wakeups per 1,000
+        // requests at -P 16). A single request is answered at once: there, yielding costs
+        // an extra poll of the I/O driver per request and saves nothing.
+        if batch_commands > 1 {
+            tokio::task::yield_now().await;
+        }
+        stats.net_out(out.len() as u64);
+        // Try the write at once; only output that has to wait for the socket is published
+        // as pending (CLIENT LIST omem/events), so a reply already delivered never shows.
+        let bytes = out.as_bytes();
+        info.rbp.store(bytes.len(), Ordering::Relaxed);
+        let done = match stream.try_write(bytes) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
+            Err(_) => return false,
+        };
+        if done < bytes.len() {
+            info.set_pending_output(bytes.len() - done);
+            if stream.write_all(&bytes[done..]).await.is_err() {
+                return false;
+            }
+            info.set_pending_output(0);
+        }
+        out.clear();
+    }
+    true
 }
 
 #[cfg(unix)]

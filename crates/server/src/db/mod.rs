@@ -81,6 +81,8 @@ pub struct Shard {
     pub expire_cursor: u64,
     /// Sum and count of remaining TTLs seen by the last expiry pass (INFO `avg_ttl`).
     pub avg_ttl: i64,
+    /// Clients blocked on keys of this shard (BLPOP ...), served by writes to them.
+    pub waiters: crate::blocking::KeyWaiters,
 }
 
 impl Shard {

@@ -100,7 +100,11 @@ fn close_idle_clients(srv: &Server) {
     }
     let now = now_ms();
     for c in srv.clients.snapshot() {
-        if c.idle_secs(now) > timeout {
+        // As Redis, a client blocked in BLPOP and friends is not idle: its own timeout rules.
+        let blocked = c.flags.load(std::sync::atomic::Ordering::Relaxed)
+            & crate::conn::client::cflags::BLOCKED
+            != 0;
+        if !blocked && c.idle_secs(now) > timeout {
             crate::verbose!("Closing idle client");
             c.kill();
         }

@@ -40,6 +40,8 @@ pub struct Server {
     pub clients: Clients,
     pub stats: Stats,
     pub prop: Propagator,
+    /// Counts of blocked clients and keys (INFO).
+    pub blocking: crate::blocking::Counters,
     /// Monotonic start instant (uptime).
     pub started: Instant,
     /// 40 hex characters, new at every start.
@@ -103,6 +105,7 @@ impl Server {
             replid: Mutex::new(random_hex40()),
             lru_clock: AtomicU32::new(0),
             dirty: AtomicU64::new(0),
+            blocking: Default::default(),
             active_expire: AtomicBool::new(true),
             shutting_down: AtomicBool::new(false),
             shutdown_tx: Mutex::new(None),

@@ -86,6 +86,8 @@ fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
                 break;
             }
             std::mem::swap(&mut *x.g, &mut *y.g);
+            // Blocked clients stay with their database number, not with the data.
+            std::mem::swap(&mut x.g.waiters, &mut y.g.waiters);
         }
     }
     ctx.db.dirty(1);

@@ -142,13 +142,15 @@ fn clients(t: &mut Text, srv: &Server) {
     t.f("maxclients", srv.config.settings().maxclients);
     t.f("client_recent_max_input_buffer", max_in);
     t.f("client_recent_max_output_buffer", max_out);
-    t.f("blocked_clients", 0);
+    let b = &srv.blocking;
+    t.f("blocked_clients", b.blocked_clients.load(Relaxed));
     t.f("tracking_clients", 0);
     t.f("pubsub_clients", 0);
     t.f("watching_clients", 0);
-    t.f("clients_in_timeout_table", 0);
+    t.f("clients_in_timeout_table", b.in_timeout_table.load(Relaxed));
     t.f("total_watched_keys", 0);
-    t.f("total_blocking_keys", 0);
+    t.f("total_blocking_keys", b.blocking_keys.load(Relaxed));
+    // Only XREADGROUP waits for a key's deletion; no such waiter exists yet.
     t.f("total_blocking_keys_on_nokey", 0);
 }
 

@@ -215,8 +215,7 @@ impl Bounds<'_> {
             return (0, 0);
         }
         let lo = z.count_before(|s, m| self.below(s, m));
-        let hi = z.len() - z.count_after(|s, m| self.above(s, m));
-        (lo, hi.max(lo))
+        (lo, lo + z.count_from(lo, |s, m| self.above(s, m)))
     }
 
     /// The elements in range, ascending or descending, after skipping `offset` and taking at
@@ -333,13 +332,13 @@ fn zadd(ctx: &mut Ctx<'_>) -> CmdResult {
         i += 1;
     }
     let elements = av.len() - i;
-    if elements % 2 != 0 || elements == 0 {
+    if !elements.is_multiple_of(2) || elements == 0 {
         return Err(CmdError::Syntax);
     }
     if fl.nx && fl.xx {
         return Err(CmdError::msg("ERR XX and NX options at the same time are not compatible"));
     }
-    if (fl.gt && fl.nx) || (fl.lt && fl.nx) || (fl.gt && fl.lt) {
+    if (fl.nx && (fl.gt || fl.lt)) || (fl.gt && fl.lt) {
         return Err(CmdError::msg(
             "ERR GT, LT, and/or NX options at the same time are not compatible",
         ));

@@ -20,11 +20,28 @@ const SCORES: &[&str] = &[
 
 /// Members: a small space so commands meet, with numbers (integer listpack entries),
 /// empty, binary and one longer than the lowered value limit.
-const MEMBERS: &[&str] = &["a", "b", "c", "d", "e", "f", "g", "ab", "", "1", "10", "-5", "007", "longmember12345", "\u{0}x"];
+const MEMBERS: &[&str] = &[
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "f",
+    "g",
+    "ab",
+    "",
+    "1",
+    "10",
+    "-5",
+    "007",
+    "longmember12345",
+    "\u{0}x",
+];
 
 /// Score range bounds.
-const SCORE_BOUNDS: &[&str] =
-    &["-inf", "+inf", "inf", "(1", "1", "2.5", "(2.5", "0", "(-0", "3", "(10", "x", "", "((1", "nan"];
+const SCORE_BOUNDS: &[&str] = &[
+    "-inf", "+inf", "inf", "(1", "1", "2.5", "(2.5", "0", "(-0", "3", "(10", "x", "", "((1", "nan",
+];
 
 /// Lex range bounds.
 const LEX_BOUNDS: &[&str] = &["-", "+", "[a", "(a", "[c", "(c", "[ab", "(", "[", "a", "[zz", "(1"];
@@ -190,7 +207,11 @@ pub static COMMANDS: &[Entry] = &[
             cmd("ZADD", v)
         },
     },
-    Entry { name: "zincrby", weight: 5, build: |g| cmd("ZINCRBY", vec![g.key(), score(g), member(g)]) },
+    Entry {
+        name: "zincrby",
+        weight: 5,
+        build: |g| cmd("ZINCRBY", vec![g.key(), score(g), member(g)]),
+    },
     Entry {
         name: "zrem",
         weight: 5,
@@ -200,7 +221,11 @@ pub static COMMANDS: &[Entry] = &[
         },
     },
     Entry { name: "zcard", weight: 3, build: |g| cmd("ZCARD", vec![g.key()]) },
-    Entry { name: "zcount", weight: 3, build: |g| cmd("ZCOUNT", vec![g.key(), sbound(g), sbound(g)]) },
+    Entry {
+        name: "zcount",
+        weight: 3,
+        build: |g| cmd("ZCOUNT", vec![g.key(), sbound(g), sbound(g)]),
+    },
     Entry {
         name: "zlexcount",
         weight: 3,
@@ -333,7 +358,8 @@ fn scan_reply(r: &[u8]) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
         return None;
     }
     let cursor = bulk(r, &mut pos)?;
-    let n: usize = std::str::from_utf8(line(r, &mut pos)?.strip_prefix(b"*")?).ok()?.parse().ok()?;
+    let n: usize =
+        std::str::from_utf8(line(r, &mut pos)?.strip_prefix(b"*")?).ok()?.parse().ok()?;
     let items = (0..n).map(|_| bulk(r, &mut pos)).collect::<Option<Vec<_>>>()?;
     (items.len() % 2 == 0).then_some((cursor, items))
 }
@@ -362,7 +388,8 @@ pub fn equivalent(name: &str, argv: &[Vec<u8>], ours: &[u8], theirs: &[u8]) -> b
     let (lo, lt) = (lines(ours), lines(theirs));
     match name {
         "zrandmember" => {
-            let header_ok = if ours.first() == Some(&b'*') { lo[0] == lt[0] } else { ours[0] == theirs[0] };
+            let header_ok =
+                if ours.first() == Some(&b'*') { lo[0] == lt[0] } else { ours[0] == theirs[0] };
             header_ok
         }
         "zscan" => match (scan_reply(ours), scan_reply(theirs)) {

@@ -10,6 +10,8 @@
 pub mod dict;
 pub mod keybytes;
 pub mod listpack;
+pub mod lzf;
+pub mod quicklist;
 pub mod scored;
 pub mod smallbytes;
 

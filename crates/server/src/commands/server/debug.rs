@@ -263,11 +263,14 @@ fn object(ctx: &mut Ctx<'_>) -> CmdResult {
     let lru = e.lru();
     let idle = if clock >= lru { clock - lru } else { clock + (1 << 24) - lru };
     let addr = &e.val as *const Value as usize;
-    let line = format!(
+    let mut line = format!(
         "Value at:0x{addr:x} refcount:{refcount} encoding:{} serializedlength:{ser} lru:{} lru_seconds_idle:{idle}",
         e.val.encoding(),
         lru
     );
+    if let Value::List(l) = &e.val {
+        line.extend(l.debug_fields());
+    }
     ctx.out.simple(line.as_bytes());
     Ok(())
 }

@@ -829,7 +829,8 @@ fn zmpop(ctx: &mut Ctx<'_>) -> CmdResult {
         let popped = z.pop(max, count);
         drop_if_empty(&mut ctx.db, key)?;
         ctx.db.dirty(popped.len() as u64);
-        let n = itoa::Buffer::new().format(popped.len()).to_string();
+        // Replicated as ZPOPMIN/ZPOPMAX with the requested count, as Redis does.
+        let n = itoa::Buffer::new().format(count).to_string();
         let cmd: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
         let db = ctx.db.index;
         ctx.db.fx.propagate_as(db, [cmd, key, n.as_bytes()]);

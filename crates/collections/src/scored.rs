@@ -298,17 +298,25 @@ impl ScoredSet {
         let (mut ci, off) = self.find_rank(start).unwrap_or((0, 0));
         let mut todo = end - start;
         let mut first = true;
+        let mut emptied = false;
         while todo > 0 && ci < self.chunks.len() {
             let from = if first { off } else { 0 };
             first = false;
             let c = &mut self.chunks[ci];
             let n = todo.min(c.len() - from);
             c.drain(from..from + n);
+            emptied |= c.is_empty();
             todo -= n;
+            // A pop from one end touches one chunk: keep the index in O(log chunks).
+            if !emptied {
+                self.fen_add(ci, n, true);
+            }
             ci += 1;
         }
-        self.chunks.retain(|c| !c.is_empty());
-        self.rebuild_fen();
+        if emptied {
+            self.chunks.retain(|c| !c.is_empty());
+            self.rebuild_fen();
+        }
         for n in names {
             self.name_bytes -= n.bytes().len();
             self.dict.remove(n.bytes());

@@ -1486,3 +1486,67 @@ pub static COMMANDS: &[CommandSpec] = &[
         .summary("Incrementally iterate sorted sets elements and associated scores")
         .args(&[Arg::key("key", 0), Arg::integer("cursor"), Arg::pattern("pattern").token("MATCH").optional(), Arg::integer("count").token("COUNT").optional()]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::dispatch;
+    use crate::cmd::registry::registry;
+    use crate::config::Config;
+    use crate::conn::client::Client;
+    use crate::repl::propagate::Record;
+    use crate::server::Server;
+    use crate::stats::WorkerStats;
+    use resp::parse::OwnedArgv;
+    use resp::ReplyBuf;
+    use std::sync::mpsc::Receiver;
+    use std::sync::Arc;
+
+    /// An in-process server with one client, and the propagation stream.
+    struct Harness {
+        srv: Arc<Server>,
+        client: Client,
+        stats: WorkerStats,
+        rx: Receiver<Record>,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let srv = Server::new(Config::from_directives(&[], None).expect("default config"));
+            let addr = "127.0.0.1:1".parse().expect("addr");
+            let info = srv.clients.register(addr, addr, -1, None);
+            let client = Client::new(info, true);
+            let stats = WorkerStats::new(registry().id_count());
+            let rx = srv.prop.subscribe();
+            Harness { srv, client, stats, rx }
+        }
+
+        /// Runs a command; returns what it propagated, as space-joined strings.
+        fn prop(&mut self, args: &[&str]) -> Vec<String> {
+            let argv = OwnedArgv::from_slices(args);
+            let mut out = ReplyBuf::new();
+            dispatch::execute(&self.srv, &mut self.client, &mut out, argv.view(), &self.stats);
+            let mut recs = Vec::new();
+            while let Ok(r) = self.rx.try_recv() {
+                let v = r.argv.view();
+                let words: Vec<String> =
+                    v.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+                recs.push(words.join(" "));
+            }
+            recs
+        }
+    }
+
+    #[test]
+    fn writes_propagate_as_redis_replicates_them() {
+        let mut h = Harness::new();
+        assert_eq!(h.prop(&["ZADD", "z", "1", "a", "2", "b", "3", "c"]), ["ZADD z 1 a 2 b 3 c"]);
+        assert!(h.prop(&["ZADD", "z", "XX", "5", "nosuch"]).is_empty());
+        assert!(h.prop(&["ZADD", "z", "1", "a"]).is_empty(), "no change, nothing to replay");
+        assert!(h.prop(&["ZREM", "z", "nosuch"]).is_empty());
+        assert_eq!(h.prop(&["ZMPOP", "2", "none", "z", "MAX", "COUNT", "5"]), ["ZPOPMAX z 5"]);
+        assert!(h.prop(&["ZMPOP", "1", "z", "MIN"]).is_empty(), "nothing popped");
+        h.prop(&["ZADD", "z", "1", "a"]);
+        assert_eq!(h.prop(&["ZPOPMIN", "z"]), ["ZPOPMIN z"]);
+        assert_eq!(h.prop(&["ZUNIONSTORE", "d", "1", "nosuch"]), Vec::<String>::new());
+    }
+}

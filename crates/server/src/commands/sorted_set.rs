@@ -13,7 +13,6 @@ use crate::cmd::args::{float, int, is};
 use crate::cmd::spec::{acl, flags as f, kflags as k, Arg, CommandSpec, Group, KeySpec};
 use crate::cmd::{CmdError, CmdResult, Ctx};
 use crate::commands::generic::{parse_cursor, rand64};
-use crate::config::encoding::Limits;
 use crate::db::view::{DbCtx, Lookup};
 use crate::db::NO_EXPIRE;
 use crate::types::{Kind, Value, ZSet};
@@ -638,9 +637,14 @@ fn range_generic(
     match store {
         None => reply_elements(ctx.out, &items, withscores),
         Some(dst) => {
-            let pairs: Vec<(Vec<u8>, f64)> =
-                items.into_iter().map(|(m, s)| (m.into_owned(), s)).collect();
-            store_result(ctx, dst, pairs, &l)?;
+            // Built as Redis builds it: a listpack filled in result order, converted when it
+            // outgrows the limits (so a -0 added while still a listpack reads back as 0).
+            let mut built = ZSet::new();
+            for (m, s) in &items {
+                built.insert(m, *s, &l);
+            }
+            drop(items);
+            store_zset(ctx, dst, built)?;
         }
     }
     Ok(())
@@ -648,19 +652,14 @@ fn range_generic(
 
 /// Stores a computed result under `dst` (or deletes `dst` when empty) and replies with its
 /// size, as the STORE commands do.
-fn store_result(
-    ctx: &mut Ctx<'_>,
-    dst: &[u8],
-    pairs: Vec<(Vec<u8>, f64)>,
-    l: &Limits,
-) -> CmdResult {
-    let n = pairs.len();
+fn store_zset(ctx: &mut Ctx<'_>, dst: &[u8], z: ZSet) -> CmdResult {
+    let n = z.len();
     if n == 0 {
         if ctx.db.delete(dst)?.is_some() {
             ctx.db.dirty(1);
         }
     } else {
-        ctx.db.set(dst, Value::ZSet(Box::new(ZSet::from_pairs(pairs, l))), NO_EXPIRE, false)?;
+        ctx.db.set(dst, Value::ZSet(Box::new(z)), NO_EXPIRE, false)?;
         ctx.db.dirty(1);
     }
     ctx.out.int(n as i64);
@@ -1117,7 +1116,7 @@ fn setop_generic(
     match dst {
         Some(dst) => {
             let l = ctx.srv.config.enc.get();
-            store_result(ctx, dst, result, &l)
+            store_zset(ctx, dst, ZSet::from_pairs(result, &l))
         }
         None => {
             let mut result = result;

@@ -637,12 +637,21 @@ fn range_generic(
     match store {
         None => reply_elements(ctx.out, &items, withscores),
         Some(dst) => {
-            // Built as Redis builds it: a listpack filled in result order, converted when it
-            // outgrows the limits (so a -0 added while still a listpack reads back as 0).
-            let mut built = ZSet::new();
-            for (m, s) in &items {
-                built.insert(m, *s, &l);
-            }
+            // Built as Redis 7.0 builds it: a rank range whose size fits starts as a listpack
+            // filled in result order (converted if a member is too long, so a -0 stored
+            // before that reads back as 0); anything else is built whole and stored as a
+            // listpack only if it fits.
+            let built =
+                if kind == RangeType::Rank && items.len() as u64 <= l.zset_max_listpack_entries {
+                    let mut z = ZSet::new();
+                    for (m, s) in &items {
+                        z.insert(m, *s, &l);
+                    }
+                    z
+                } else {
+                    let pairs = items.iter().map(|(m, s)| (m.to_vec(), *s)).collect();
+                    ZSet::from_pairs(pairs, &l)
+                };
             drop(items);
             store_zset(ctx, dst, built)?;
         }

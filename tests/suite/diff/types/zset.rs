@@ -446,14 +446,9 @@ fn zset_sequences_with_encodings_match_reference() {
             let (ours, theirs) = p.both(&argv);
             history.push(show_cmd(&argv));
             let fail = |what: &str, o: &[u8], t: &[u8], h: &[String]| {
-                let recent = h[h.len().saturating_sub(
-                    if std::env::var_os("FERRODIS_DIFF_FULL_HISTORY").is_some() {
-                        100000
-                    } else {
-                        15
-                    },
-                )..]
-                    .join("\n  ");
+                let full = std::env::var_os("FERRODIS_DIFF_FULL_HISTORY").is_some();
+                let keep = if full { h.len() } else { 15 };
+                let recent = h[h.len().saturating_sub(keep)..].join("\n  ");
                 panic!(
                     "seed {seed} step {step}: {what}\n  ferrodis: {}\n  redis:    {}\nrecent:\n  {recent}",
                     show_reply(o),

@@ -113,6 +113,8 @@ pub struct ScoredSet {
     chunks: Vec<Vec<Item>>,
     /// Fenwick tree over `chunks[i].len()`, 1-based inside (`fen[i - 1]`).
     fen: Vec<usize>,
+    /// Total bytes of the member names (for [`heap_size`](Self::heap_size) in O(1)).
+    name_bytes: usize,
 }
 
 // SAFETY: the raw name pointers are owned by the set exactly like a `Box<[u8]>` would be
@@ -159,7 +161,7 @@ impl std::fmt::Debug for ScoredSet {
 impl ScoredSet {
     /// An empty set.
     pub fn new() -> Self {
-        ScoredSet { dict: Dict::new(), chunks: Vec::new(), fen: Vec::new() }
+        ScoredSet { dict: Dict::new(), chunks: Vec::new(), fen: Vec::new(), name_bytes: 0 }
     }
 
     /// Number of members.
@@ -176,9 +178,9 @@ impl ScoredSet {
 
     /// Approximate heap bytes owned.
     pub fn heap_size(&self) -> usize {
-        let names: usize = self.dict.iter().map(|s| s.name.bytes().len().max(8)).sum();
-        let chunks: usize = self.chunks.iter().map(|c| c.capacity() * 24 + 24).sum();
-        names + chunks + self.dict.len() * 32 + self.dict.buckets() * 8 + self.fen.capacity() * 8
+        let chunks = self.chunks.capacity() * 24 + self.len() * std::mem::size_of::<Item>() * 4 / 3;
+        let dict = self.dict.len() * 32 + self.dict.buckets() * 8;
+        self.name_bytes + self.len() * 8 + chunks + dict + self.fen.capacity() * 8
     }
 
     /// The score of `name`.
@@ -221,6 +223,7 @@ impl ScoredSet {
             return Some(old);
         }
         let n = Name::alloc(name);
+        self.name_bytes += name.len();
         self.dict.insert_new(Slot { name: n, score });
         self.insert_item(Item { score, name: n });
         None
@@ -231,6 +234,7 @@ impl ScoredSet {
         let slot = self.dict.remove(name)?;
         let (ci, off) = self.locate_existing(slot.score, slot.name.bytes());
         self.remove_item(ci, off);
+        self.name_bytes -= slot.name.bytes().len();
         // SAFETY: removed from the dict and the chunks above.
         unsafe { slot.name.free() };
         Some(slot.score)
@@ -294,18 +298,27 @@ impl ScoredSet {
         let (mut ci, off) = self.find_rank(start).unwrap_or((0, 0));
         let mut todo = end - start;
         let mut first = true;
+        let mut emptied = false;
         while todo > 0 && ci < self.chunks.len() {
             let from = if first { off } else { 0 };
             first = false;
             let c = &mut self.chunks[ci];
             let n = todo.min(c.len() - from);
             c.drain(from..from + n);
+            emptied |= c.is_empty();
             todo -= n;
+            // A pop from one end touches one chunk: keep the index in O(log chunks).
+            if !emptied {
+                self.fen_add(ci, n, true);
+            }
             ci += 1;
         }
-        self.chunks.retain(|c| !c.is_empty());
-        self.rebuild_fen();
+        if emptied {
+            self.chunks.retain(|c| !c.is_empty());
+            self.rebuild_fen();
+        }
         for n in names {
+            self.name_bytes -= n.bytes().len();
             self.dict.remove(n.bytes());
             // SAFETY: removed from the chunks above and the dict just now.
             unsafe { n.free() };
@@ -479,6 +492,7 @@ mod tests {
         let got: Vec<(Vec<u8>, f64)> = s.iter().map(|(n, sc)| (n.to_vec(), sc)).collect();
         assert_eq!(got, v);
         assert_eq!(s.len(), v.len());
+        assert_eq!(s.name_bytes, v.iter().map(|(n, _)| n.len()).sum::<usize>());
         for (i, (n, sc)) in v.iter().enumerate() {
             assert_eq!(s.rank(n), Some(i));
             assert_eq!(s.score(n), Some(*sc));

@@ -18,16 +18,19 @@ fn resp3(p: &mut Pair) {
     assert!(a.starts_with(b"%") && b.starts_with(b"%"));
 }
 
-/// Runs `cmds` in RESP2, then again in RESP3 after the same setup.
+/// Runs `cmds` in RESP2, then again in RESP3 after the same setup, each with both encodings
+/// (the default thresholds, then `zset-max-listpack-entries 1`).
 fn both_protocols(setup: &[&[&str]], cmds: &[&[&str]]) {
     let mut p = Pair::start(&[]);
     for proto3 in [false, true] {
         if proto3 {
             resp3(&mut p);
         }
-        all(&mut p, &[&["FLUSHALL"]]);
-        all(&mut p, setup);
-        all(&mut p, cmds);
+        for entries in ["128", "1"] {
+            all(&mut p, &[&["FLUSHALL"], &["CONFIG", "SET", "zset-max-listpack-entries", entries]]);
+            all(&mut p, setup);
+            all(&mut p, cmds);
+        }
     }
 }
 

@@ -13,7 +13,6 @@ use crate::cmd::args::{float, int, is};
 use crate::cmd::spec::{acl, flags as f, kflags as k, Arg, CommandSpec, Group, KeySpec};
 use crate::cmd::{CmdError, CmdResult, Ctx};
 use crate::commands::generic::{parse_cursor, rand64};
-use crate::config::encoding::Limits;
 use crate::db::view::{DbCtx, Lookup};
 use crate::db::NO_EXPIRE;
 use crate::types::{Kind, Value, ZSet};
@@ -215,8 +214,7 @@ impl Bounds<'_> {
             return (0, 0);
         }
         let lo = z.count_before(|s, m| self.below(s, m));
-        let hi = z.len() - z.count_after(|s, m| self.above(s, m));
-        (lo, hi.max(lo))
+        (lo, lo + z.count_from(lo, |s, m| self.above(s, m)))
     }
 
     /// The elements in range, ascending or descending, after skipping `offset` and taking at
@@ -333,13 +331,13 @@ fn zadd(ctx: &mut Ctx<'_>) -> CmdResult {
         i += 1;
     }
     let elements = av.len() - i;
-    if elements % 2 != 0 || elements == 0 {
+    if !elements.is_multiple_of(2) || elements == 0 {
         return Err(CmdError::Syntax);
     }
     if fl.nx && fl.xx {
         return Err(CmdError::msg("ERR XX and NX options at the same time are not compatible"));
     }
-    if (fl.gt && fl.nx) || (fl.lt && fl.nx) || (fl.gt && fl.lt) {
+    if (fl.nx && (fl.gt || fl.lt)) || (fl.gt && fl.lt) {
         return Err(CmdError::msg(
             "ERR GT, LT, and/or NX options at the same time are not compatible",
         ));
@@ -639,9 +637,23 @@ fn range_generic(
     match store {
         None => reply_elements(ctx.out, &items, withscores),
         Some(dst) => {
-            let pairs: Vec<(Vec<u8>, f64)> =
-                items.into_iter().map(|(m, s)| (m.into_owned(), s)).collect();
-            store_result(ctx, dst, pairs, &l)?;
+            // Built as Redis 7.0 builds it: a rank range whose size fits starts as a listpack
+            // filled in result order (converted if a member is too long, so a -0 stored
+            // before that reads back as 0); anything else is built whole and stored as a
+            // listpack only if it fits.
+            let built =
+                if kind == RangeType::Rank && items.len() as u64 <= l.zset_max_listpack_entries {
+                    let mut z = ZSet::new();
+                    for (m, s) in &items {
+                        z.insert(m, *s, &l);
+                    }
+                    z
+                } else {
+                    let pairs = items.iter().map(|(m, s)| (m.to_vec(), *s)).collect();
+                    ZSet::from_pairs(pairs, &l)
+                };
+            drop(items);
+            store_zset(ctx, dst, built)?;
         }
     }
     Ok(())
@@ -649,19 +661,14 @@ fn range_generic(
 
 /// Stores a computed result under `dst` (or deletes `dst` when empty) and replies with its
 /// size, as the STORE commands do.
-fn store_result(
-    ctx: &mut Ctx<'_>,
-    dst: &[u8],
-    pairs: Vec<(Vec<u8>, f64)>,
-    l: &Limits,
-) -> CmdResult {
-    let n = pairs.len();
+fn store_zset(ctx: &mut Ctx<'_>, dst: &[u8], z: ZSet) -> CmdResult {
+    let n = z.len();
     if n == 0 {
         if ctx.db.delete(dst)?.is_some() {
             ctx.db.dirty(1);
         }
     } else {
-        ctx.db.set(dst, Value::ZSet(Box::new(ZSet::from_pairs(pairs, l))), NO_EXPIRE, false)?;
+        ctx.db.set(dst, Value::ZSet(Box::new(z)), NO_EXPIRE, false)?;
         ctx.db.dirty(1);
     }
     ctx.out.int(n as i64);
@@ -830,7 +837,8 @@ fn zmpop(ctx: &mut Ctx<'_>) -> CmdResult {
         let popped = z.pop(max, count);
         drop_if_empty(&mut ctx.db, key)?;
         ctx.db.dirty(popped.len() as u64);
-        let n = itoa::Buffer::new().format(popped.len()).to_string();
+        // Replicated as ZPOPMIN/ZPOPMAX with the requested count, as Redis does.
+        let n = itoa::Buffer::new().format(count).to_string();
         let cmd: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
         let db = ctx.db.index;
         ctx.db.fx.propagate_as(db, [cmd, key, n.as_bytes()]);
@@ -980,10 +988,9 @@ fn read_source(
     }
 }
 
-/// The members of a set input. The set family lands in parallel; until its iterator is on
-/// main this reads nothing (the sorted-set paths are complete).
-fn set_members(_s: &crate::types::Set) -> Vec<Vec<u8>> {
-    Vec::new()
+/// The members of a plain set given as an input (each counts with score 1).
+fn set_members(s: &crate::types::Set) -> Vec<Vec<u8>> {
+    s.iter().map(|m| m.into_owned()).collect()
 }
 
 /// Redis's `zunionInterDiffGenericCommand`. `numkeys_at` is the index of numkeys.
@@ -1117,7 +1124,7 @@ fn setop_generic(
     match dst {
         Some(dst) => {
             let l = ctx.srv.config.enc.get();
-            store_result(ctx, dst, result, &l)
+            store_zset(ctx, dst, ZSet::from_pairs(result, &l))
         }
         None => {
             let mut result = result;
@@ -1486,3 +1493,67 @@ pub static COMMANDS: &[CommandSpec] = &[
         .summary("Incrementally iterate sorted sets elements and associated scores")
         .args(&[Arg::key("key", 0), Arg::integer("cursor"), Arg::pattern("pattern").token("MATCH").optional(), Arg::integer("count").token("COUNT").optional()]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::dispatch;
+    use crate::cmd::registry::registry;
+    use crate::config::Config;
+    use crate::conn::client::Client;
+    use crate::repl::propagate::Record;
+    use crate::server::Server;
+    use crate::stats::WorkerStats;
+    use resp::parse::OwnedArgv;
+    use resp::ReplyBuf;
+    use std::sync::mpsc::Receiver;
+    use std::sync::Arc;
+
+    /// An in-process server with one client, and the propagation stream.
+    struct Harness {
+        srv: Arc<Server>,
+        client: Client,
+        stats: WorkerStats,
+        rx: Receiver<Record>,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let srv = Server::new(Config::from_directives(&[], None).expect("default config"));
+            let addr = "127.0.0.1:1".parse().expect("addr");
+            let info = srv.clients.register(addr, addr, -1, None);
+            let client = Client::new(info, true);
+            let stats = WorkerStats::new(registry().id_count());
+            let rx = srv.prop.subscribe();
+            Harness { srv, client, stats, rx }
+        }
+
+        /// Runs a command; returns what it propagated, as space-joined strings.
+        fn prop(&mut self, args: &[&str]) -> Vec<String> {
+            let argv = OwnedArgv::from_slices(args);
+            let mut out = ReplyBuf::new();
+            dispatch::execute(&self.srv, &mut self.client, &mut out, argv.view(), &self.stats);
+            let mut recs = Vec::new();
+            while let Ok(r) = self.rx.try_recv() {
+                let v = r.argv.view();
+                let words: Vec<String> =
+                    v.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+                recs.push(words.join(" "));
+            }
+            recs
+        }
+    }
+
+    #[test]
+    fn writes_propagate_as_redis_replicates_them() {
+        let mut h = Harness::new();
+        assert_eq!(h.prop(&["ZADD", "z", "1", "a", "2", "b", "3", "c"]), ["ZADD z 1 a 2 b 3 c"]);
+        assert!(h.prop(&["ZADD", "z", "XX", "5", "nosuch"]).is_empty());
+        assert!(h.prop(&["ZADD", "z", "1", "a"]).is_empty(), "no change, nothing to replay");
+        assert!(h.prop(&["ZREM", "z", "nosuch"]).is_empty());
+        assert_eq!(h.prop(&["ZMPOP", "2", "none", "z", "MAX", "COUNT", "5"]), ["ZPOPMAX z 5"]);
+        assert!(h.prop(&["ZMPOP", "1", "z", "MIN"]).is_empty(), "nothing popped");
+        h.prop(&["ZADD", "z", "1", "a"]);
+        assert_eq!(h.prop(&["ZPOPMIN", "z"]), ["ZPOPMIN z"]);
+        assert_eq!(h.prop(&["ZUNIONSTORE", "d", "1", "nosuch"]), Vec::<String>::new());
+    }
+}

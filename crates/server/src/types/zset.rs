@@ -304,6 +304,18 @@ impl ZSet {
         }
     }
 
+    /// Number of elements from ascending rank `start` on before the first for which
+    /// `after(score, member)` holds: a listpack walks forward as Redis's `zzl*` range
+    /// functions do; a skiplist uses the order (the same answer when `after` is monotone).
+    pub fn count_from(&self, start: usize, mut after: impl FnMut(f64, &[u8]) -> bool) -> usize {
+        match &self.enc {
+            Enc::Listpack(lp) => {
+                Self::lp_pairs(lp, start).take_while(|(m, s)| !after(*s, m)).count()
+            }
+            Enc::Skiplist(s) => s.count_before(|sc, m| !after(sc, m)).saturating_sub(start),
+        }
+    }
+
     /// Elements from ascending rank `start` upwards.
     pub fn iter_from(&self, start: usize) -> Box<dyn Iterator<Item = (Member<'_>, f64)> + '_> {
         match &self.enc {

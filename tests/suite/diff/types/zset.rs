@@ -412,7 +412,8 @@ pub fn equivalent(name: &str, argv: &[Vec<u8>], ours: &[u8], theirs: &[u8]) -> b
 }
 
 /// A zset-only run: thresholds lowered on both servers, OBJECT ENCODING of the touched key
-/// compared after each step. Seeds: `FERRODIS_SEED` or a fixed list.
+/// compared after each step. Seeds: `FERRODIS_SEED` or a fixed list; a failure shows the
+/// last 15 commands, or all of them with `FERRODIS_DIFF_FULL_HISTORY=1`.
 #[test]
 fn zset_sequences_with_encodings_match_reference() {
     use crate::diff::{equivalent as same, seeds, show_cmd, show_reply, steps};
@@ -445,7 +446,9 @@ fn zset_sequences_with_encodings_match_reference() {
             let (ours, theirs) = p.both(&argv);
             history.push(show_cmd(&argv));
             let fail = |what: &str, o: &[u8], t: &[u8], h: &[String]| {
-                let recent = h[h.len().saturating_sub(15)..].join("\n  ");
+                let full = std::env::var_os("FERRODIS_DIFF_FULL_HISTORY").is_some();
+                let keep = if full { h.len() } else { 15 };
+                let recent = h[h.len().saturating_sub(keep)..].join("\n  ");
                 panic!(
                     "seed {seed} step {step}: {what}\n  ferrodis: {}\n  redis:    {}\nrecent:\n  {recent}",
                     show_reply(o),

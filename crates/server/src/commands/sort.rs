@@ -134,10 +134,15 @@ fn lookup_by_pattern(ctx: &mut Ctx<'_>, pattern: &[u8], elem: &[u8]) -> Option<V
     }
 }
 
+/// The bytes C string functions see: up to the first NUL.
+fn c_str(b: &[u8]) -> &[u8] {
+    b.iter().position(|&c| c == 0).map_or(b, |i| &b[..i])
+}
+
 /// `strtod` with Redis's SORT checks: leading blanks allowed, nothing after the number, no
-/// overflow, no NaN; the empty string reads as 0.
+/// overflow, no NaN; the empty string reads as 0. Like `strtod`, it stops at a NUL byte.
 fn sort_score(b: &[u8]) -> Option<f64> {
-    let t = b.trim_ascii_start();
+    let t = c_str(b).trim_ascii_start();
     if t.is_empty() {
         return Some(0.0);
     }
@@ -226,6 +231,10 @@ fn sort_generic(ctx: &mut Ctx<'_>, ro: bool) -> CmdResult {
             }
         }
         let with_by = by.is_some();
+        // ALPHA compares binary-safe when storing, else as C strings (`strcoll` in the C
+        // locale), exactly as Redis chooses between its two comparisons.
+        let storing = o.store.is_some();
+        let text_cmp = |x: &[u8], y: &[u8]| if storing { x.cmp(y) } else { c_str(x).cmp(c_str(y)) };
         items.sort_by(|a, b| {
             let c = if !alpha {
                 a.score
@@ -234,9 +243,12 @@ fn sort_generic(ctx: &mut Ctx<'_>, ro: bool) -> CmdResult {
                     .then_with(|| a.elem.cmp(&b.elem))
             } else if with_by {
                 // A missing weight sorts first.
-                a.by.cmp(&b.by)
+                match (&a.by, &b.by) {
+                    (Some(x), Some(y)) => text_cmp(x, y),
+                    (x, y) => x.is_some().cmp(&y.is_some()),
+                }
             } else {
-                a.elem.cmp(&b.elem)
+                text_cmp(&a.elem, &b.elem)
             };
             if o.desc {
                 c.reverse()

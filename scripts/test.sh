@@ -54,11 +54,13 @@ cargo test --workspace --release -- --test-threads="${TEST_THREADS:-4}" || faile
 
 # The differential and key-space tests again with other thread/shard layouts: one shard and
 # one worker (Redis's single-threaded semantics), and many shards over several workers (every
-# multi-shard path: MSET, RENAME, COPY, SCAN, RANDOMKEY, SWAPDB, FLUSHALL).
+# multi-shard path: MSET, RENAME, COPY, SCAN, RANDOMKEY, SWAPDB, FLUSHALL, BLMOVE across
+# shards, SORT).
 for layout in "--worker-threads 1 --keyspace-shards 1" "--worker-threads 4 --keyspace-shards 64"; do
   step "cargo test, layout: $layout"
   FERRODIS_TEST_ARGS="$layout" cargo test --release -p ferrodis-tests -- \
     --test-threads="${TEST_THREADS:-4}" diff:: unit::keyspace unit::scan unit::expire unit::string \
+    unit::blocking unit::sort \
     || failed+=("layout $layout")
 done
 

@@ -352,11 +352,23 @@ impl ScoredSet {
         if ci == self.chunks.len() {
             ci -= 1;
         }
+        let last = ci + 1 == self.chunks.len();
         let c = &mut self.chunks[ci];
         let off = c.partition_point(|x| x.cmp_to(it.score, name) == Ordering::Less);
         c.insert(off, it);
         if c.len() > CHUNK_MAX {
-            let tail = c.split_off(c.len() / 2);
+            // Split in half, except at either end of the whole set: members added in score
+            // order (timestamps, counters) would otherwise leave every chunk half full for
+            // good. The full part gives back the capacity its overflow doubled.
+            let at = if last && off == c.len() - 1 {
+                c.len() - 1
+            } else if ci == 0 && off == 0 {
+                1
+            } else {
+                c.len() / 2
+            };
+            let tail = c.split_off(at);
+            c.shrink_to_fit();
             self.chunks.insert(ci + 1, tail);
             self.rebuild_fen();
         } else {

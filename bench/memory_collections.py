@@ -201,7 +201,7 @@ def main() -> None:
         kind = f["kind"]
         ratio = f["per"] / r["per"]
         goal = target.get(kind, 1.0)
-        mark = "ok" if ratio <= goal else "MISS"
+        mark = "ok" if round(ratio, 3) <= goal else "MISS"
         same = "" if f["encodings"] == r["encodings"] else "  (encodings differ!)"
         print(f"{kind:<10} {'hash' if kind == 'smallhash' else 'element':<8} {f['per']:>9.1f} "
               f"{r['per']:>9.1f} {ratio:>6.3f} {'<=' + str(goal):>7} {mark:<4} "

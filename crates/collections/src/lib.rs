@@ -5,13 +5,18 @@
 //!   whole scan is returned at least once, even while the table grows or shrinks).
 //! * [`listpack`]: Redis's compact sequence encoding (small hashes, sets, sorted sets, list
 //!   nodes), byte-compatible with Redis so RDB can store it as is.
+//! * [`scored`]: the large sorted-set encoding (chunked order-statistic tree + dict).
 
 pub mod dict;
 pub mod keybytes;
 pub mod listpack;
+pub mod lzf;
+pub mod quicklist;
+pub mod scored;
 pub mod smallbytes;
 
 pub use dict::{Dict, Keyed};
 pub use keybytes::KeyBytes;
 pub use listpack::{Listpack, LpValue};
+pub use scored::ScoredSet;
 pub use smallbytes::SmallBytes;

@@ -144,3 +144,29 @@ fn sigterm_and_sigint_exit_with_status_zero() {
         assert_eq!(status.code(), Some(0), "SIG{sig}");
     }
 }
+
+/// FLUSHALL ASYNC answers at once and the lazyfree thread frees the detached tables; INFO
+/// counts them (`lazyfreed_objects`), and the data is gone for every client immediately.
+#[test]
+fn flushall_async_frees_in_the_background() {
+    let srv = TestServer::start_with(&["--enable-debug-command", "yes"]);
+    let mut c = srv.raw();
+    assert_eq!(c.cmd_str(&["DEBUG", "POPULATE", "200000"]), "+OK\r\n");
+    assert_eq!(c.cmd_str(&["FLUSHALL", "ASYNC"]), "+OK\r\n");
+    assert_eq!(c.cmd_str(&["DBSIZE"]), ":0\r\n");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let info = c.cmd_str(&["INFO", "memory"]);
+        if info.contains("lazyfreed_objects:200000\r\n") {
+            assert!(info.contains("lazyfree_pending_objects:0\r\n"), "{info}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{info}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SYNC and the lazyfree-lazy-user-flush default (no) free before replying.
+    c.cmd(&["DEBUG", "POPULATE", "10"]);
+    assert_eq!(c.cmd_str(&["FLUSHDB", "SYNC"]), "+OK\r\n");
+    let info = c.cmd_str(&["INFO", "memory"]);
+    assert!(info.contains("lazyfreed_objects:200000\r\n"), "{info}");
+}

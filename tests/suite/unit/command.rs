@@ -130,6 +130,8 @@ fn documented_difference(name: &str, field: usize) -> bool {
             | ("ttl", 7) | ("pttl", 7)
             // Redis 7.2 tags these as all-nodes commands; 7.0.15 has no tips for them.
             | ("config|resetstat", 7) | ("config|rewrite", 7)
+            // Redis 7.2 added ZRANK/ZREVRANK WITHSCORE: arity -3 (7.0.15 has 3).
+            | ("zrank", 1) | ("zrevrank", 1)
     )
 }
 

@@ -598,7 +598,94 @@ fn startup_warns_about_settings_not_in_effect() {
     let _ = child.kill();
     let _ = child.wait();
     let w = warning.expect("a warning naming the settings not in effect");
-    assert!(w.contains("maxmemory") && w.contains("rename-command") && w.contains("save"), "{w}");
-    assert!(!w.contains("hz"), "{w}");
+    assert!(w.contains("maxmemory") && w.contains("save"), "{w}");
+    assert!(!w.contains("hz") && !w.contains("rename-command"), "{w}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Raising maxclients raises the open-files limit (Redis's `adjustOpenFilesLimit`), within the
+/// hard limit; beyond it CONFIG SET fails with the largest value the limit allows.
+#[test]
+fn maxclients_raises_the_open_files_limit() {
+    let srv = TestServer::start();
+    let pid = srv.pid().to_string();
+    let soft = || -> String {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+        let line = text.lines().find(|l| l.starts_with("Max open files")).unwrap().to_string();
+        line.split_whitespace().nth(3).unwrap().to_string()
+    };
+    let set_limit = |spec: &str| {
+        let ok = std::process::Command::new("prlimit")
+            .args(["--pid", &pid, &format!("--nofile={spec}")])
+            .status()
+            .expect("prlimit (util-linux) runs");
+        assert!(ok.success());
+    };
+    let mut c = srv.raw();
+    set_limit("200:4096");
+    assert_eq!(soft(), "200");
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "maxclients", "1000"]), "+OK\r\n");
+    assert_eq!(soft(), "1032");
+    set_limit("200:300");
+    assert_eq!(
+        c.cmd_str(&["CONFIG", "SET", "maxclients", "1000"]),
+        "-ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with 264\r\n"
+    );
+    // Stepped down 16 at a time from 1032 to the first value under the hard limit.
+    assert_eq!(soft(), "296");
+}
+
+/// CONFIG SET port / bind listen on the new addresses at once (Redis's `changeListener`);
+/// the old socket closes; a failure changes nothing and answers Redis's error.
+#[test]
+fn config_set_port_and_bind_relisten() {
+    let mut p = Pair::start(&[]);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port().to_string();
+    p.check(&["CONFIG", "SET", "port", &taken_port]);
+    p.check(&["CONFIG", "SET", "bind", "10.9.9.9"]);
+    p.check(&["CONFIG", "SET", "bind", "127.0.0.1", "port", &taken_port]);
+
+    let srv = TestServer::start();
+    let mut c = srv.raw();
+    let new_port = free_port();
+    let new_s = new_port.to_string();
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "port", &new_s]), "+OK\r\n");
+    let mut moved = RawConn::connect(new_port);
+    assert_eq!(moved.cmd_str(&["PING"]), "+PONG\r\n");
+    assert_eq!(
+        moved.cmd_str(&["CONFIG", "GET", "port"]),
+        format!("*2\r\n$4\r\nport\r\n${}\r\n{new_s}\r\n", new_s.len())
+    );
+    assert!(std::net::TcpStream::connect(("127.0.0.1", srv.port)).is_err());
+    // The connection made before the move keeps working.
+    assert_eq!(c.cmd_str(&["PING"]), "+PONG\r\n");
+    let info = moved.cmd_str(&["INFO", "server"]);
+    assert!(info.contains(&format!("tcp_port:{new_s}\r\n")), "{info}");
+}
+
+/// rename-command moves a command to a new name or (with "") removes it; an unknown command
+/// is a fatal config error, as in Redis.
+#[test]
+fn rename_command_renames_and_disables() {
+    let mut p =
+        Pair::start(&["--rename-command", "flushdb", "", "--rename-command", "CONFIG", "myconfig"]);
+    p.check(&["SET", "k", "v"]);
+    p.check(&["FLUSHDB"]);
+    p.check(&["CONFIG", "GET", "hz"]);
+    p.check(&["MYCONFIG", "GET", "hz"]);
+    p.check(&["myconfig", "set", "hz", "20"]);
+    p.check(&["DBSIZE"]);
+    p.check(&["COMMAND", "INFO", "flushdb"]);
+
+    let d = temp_dir("rename");
+    let out = Command::new(ferrodis_bin())
+        .current_dir(&d)
+        .args(["--port", &free_port().to_string(), "--rename-command", "nosuch", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("No such command in rename-command"), "{text}");
     let _ = std::fs::remove_dir_all(&d);
 }

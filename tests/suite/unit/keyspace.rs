@@ -356,3 +356,27 @@ fn resp3_replies_match_reference() {
         p.check(c);
     }
 }
+
+/// Under an LFU policy a new key starts at counter 5 and its first access always counts
+/// (Redis's LFULogIncr with probability 1 at the initial value); OBJECT FREQ itself does not
+/// touch, overwriting keeps the history.
+#[test]
+fn object_freq_tracks_lfu_counter() {
+    let mut p = Pair::start(&["--maxmemory-policy", "allkeys-lfu"]);
+    for c in [
+        &["SET", "k", "v"][..],
+        &["OBJECT", "FREQ", "k"],
+        &["OBJECT", "FREQ", "k"],
+        &["GET", "k"],
+        &["OBJECT", "FREQ", "k"],
+        &["SET", "k", "w"],
+        &["OBJECT", "IDLETIME", "k"],
+    ] {
+        p.check(c);
+    }
+    // SET touched the old value (6 -> 7 with probability 1/11) and kept its history.
+    let (a, b) = p.both(&["OBJECT", "FREQ", "k"]);
+    for r in [a, b] {
+        assert!(r == b":6\r\n" || r == b":7\r\n", "{:?}", String::from_utf8_lossy(&r));
+    }
+}

@@ -108,6 +108,7 @@ pub fn call(
     let mark = out.len();
     // CLIENT NO-TOUCH leaves LRU/LFU alone, except for TOUCH, whose whole point is to touch.
     let no_touch = client.no_touch && spec.name != "touch";
+    let lfu = srv.config.lfu.get(now);
     let mut ctx = Ctx {
         argv,
         out,
@@ -120,7 +121,8 @@ pub fn call(
             fx: Effects::default(),
             ks: &srv.keyspace,
             stats,
-            lru: srv.lru_clock(),
+            lru: lfu.map_or_else(|| srv.lru_clock(), |l| l.fresh()),
+            lfu,
             no_touch,
             hint,
         },

@@ -10,6 +10,10 @@ use super::spec::{BeginSearch, CommandSpec, FindKeys, KeySpec};
 
 /// Calls `f(index, spec_index)` for every key argument of `argv` under `spec`.
 pub fn for_each_key(spec: &CommandSpec, argv: &Argv<'_>, mut f: impl FnMut(usize, usize)) {
+    if let Some(g) = spec.getkeys {
+        g(argv, &mut f);
+        return;
+    }
     for (si, ks) in spec.keys.iter().enumerate() {
         find(ks, argv, |i| f(i, si));
     }
@@ -51,6 +55,7 @@ fn find(ks: &KeySpec, argv: &Argv<'_>, mut f: impl FnMut(usize)) {
                 _ => return,
             }
         }
+        BeginSearch::Unknown => return,
     };
     match ks.find {
         FindKeys::Range { lastkey, step, limit } => {
@@ -87,5 +92,6 @@ fn find(ks: &KeySpec, argv: &Argv<'_>, mut f: impl FnMut(usize)) {
                 count += 1;
             }
         }
+        FindKeys::Unknown => {}
     }
 }

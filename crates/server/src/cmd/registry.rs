@@ -150,6 +150,15 @@ impl Registry {
                 map.insert(spec.name.as_bytes().to_vec(), e);
             }
         }
+        // rename-command: the entry moves to the new name (or goes, for ""); its spec, and so
+        // COMMAND's output and the stats names, keep the original name as in Redis.
+        for (from, to) in RENAMES.get().map(Vec::as_slice).unwrap_or_default() {
+            if let Some(e) = map.remove(from.to_ascii_lowercase().as_bytes()) {
+                if !to.is_empty() {
+                    map.insert(to.to_ascii_lowercase().into_bytes(), e);
+                }
+            }
+        }
         Registry { map, count: next }
     }
 
@@ -222,6 +231,20 @@ impl Registry {
     pub fn all_with_subs(&self) -> impl Iterator<Item = &Entry> + '_ {
         self.map.values().flat_map(|e| std::iter::once(e).chain(e.subs.iter()))
     }
+}
+
+/// `rename-command` pairs from the config file, set once before the registry is first used.
+static RENAMES: OnceLock<Vec<(String, String)>> = OnceLock::new();
+
+/// Records the config file's `rename-command` pairs; call before [`registry`] is first used
+/// (the server does it at startup). Later calls are ignored.
+pub fn set_renames(pairs: &[(String, String)]) {
+    let _ = RENAMES.set(pairs.to_vec());
+}
+
+/// True if `name` is a top-level command (config validation of `rename-command`).
+pub fn command_exists(name: &str) -> bool {
+    crate::commands::ALL.iter().flat_map(|t| t.iter()).any(|s| s.name.eq_ignore_ascii_case(name))
 }
 
 /// The process-wide registry.

@@ -153,6 +153,8 @@ pub enum BeginSearch {
     Index(i32),
     /// After a keyword, searching from `startfrom` (negative: from the end, backwards).
     Keyword { keyword: &'static str, startfrom: i32 },
+    /// Not expressible (SORT's STORE, BY/GET patterns): the command's `getkeys` finds them.
+    Unknown,
 }
 
 /// How keys are found once the search has begun.
@@ -163,7 +165,12 @@ pub enum FindKeys {
     Range { lastkey: i32, step: i32, limit: i32 },
     /// The number of keys is at `keynumidx`, the first key at `firstkey` (both relative).
     Keynum { keynumidx: i32, firstkey: i32, step: i32 },
+    /// Not expressible (see [`BeginSearch::Unknown`]).
+    Unknown,
 }
+
+/// A custom key finder: calls back `(argument index, key spec index)` for each key.
+pub type GetKeys = fn(&resp::parse::Argv<'_>, &mut dyn FnMut(usize, usize));
 
 /// One Redis 7 key spec.
 #[derive(Clone, Copy, Debug)]
@@ -186,6 +193,11 @@ impl KeySpec {
     /// One key at argument `index`.
     pub const fn single(flags: u32, index: i32) -> Self {
         Self::range(flags, index, 0, 1)
+    }
+
+    /// Keys the specs cannot describe; the command's `getkeys` reports them.
+    pub const fn unknown(flags: u32) -> Self {
+        KeySpec { flags, begin: BeginSearch::Unknown, find: FindKeys::Unknown }
     }
 
     /// Keys after `keyword` (searched from `startfrom`; negative: backwards from the end),
@@ -420,6 +432,11 @@ impl Arg {
         self.since = Some(v);
         self
     }
+    /// Bound to key spec `spec` (SORT's BY/GET patterns name keys).
+    pub const fn key_spec(mut self, spec: i32) -> Self {
+        self.key_spec = spec;
+        self
+    }
     /// Displayed under another name.
     pub const fn display(mut self, d: &'static str) -> Self {
         self.display = Some(d);
@@ -456,6 +473,9 @@ pub struct CommandSpec {
     /// arguments (SET with GET reads the old value: RW|ACCESS|UPDATE; without: OW|UPDATE).
     /// Read by COMMAND GETKEYSANDFLAGS (and ACL key checks later).
     pub key_flags: Option<fn(&resp::parse::Argv<'_>, usize) -> u32>,
+    /// Finds the keys itself, replacing the key specs (Redis's `getkeys_proc`, for commands
+    /// whose keys the specs cannot locate, like SORT's STORE): calls back `(index, spec)`.
+    pub getkeys: Option<GetKeys>,
     /// None for a container (CONFIG, CLIENT, ...), whose subcommands are dispatched instead.
     pub handler: Option<Handler>,
     pub subcommands: &'static [CommandSpec],
@@ -482,6 +502,7 @@ impl CommandSpec {
             doc_flags: 0,
             key_notes: &[],
             key_flags: None,
+            getkeys: None,
             handler: Some(handler),
             subcommands: &[],
         }
@@ -511,6 +532,7 @@ impl CommandSpec {
             doc_flags: 0,
             key_notes: &[],
             key_flags: None,
+            getkeys: None,
             handler: None,
             subcommands,
         }
@@ -579,6 +601,11 @@ impl CommandSpec {
         self
     }
     /// Notes shown with key specs in COMMAND INFO, as `(key spec index, text)`.
+    pub const fn getkeys(mut self, g: GetKeys) -> Self {
+        self.getkeys = Some(g);
+        self
+    }
+
     pub const fn key_notes(mut self, n: &'static [(usize, &'static str)]) -> Self {
         self.key_notes = n;
         self

@@ -31,7 +31,7 @@ thread_local! {
 }
 
 /// A fast per-thread pseudo-random number (xorshift64*), for RANDOMKEY.
-fn rand64() -> u64 {
+pub(crate) fn rand64() -> u64 {
     RNG.with(|c| {
         let mut x = c.get();
         x ^= x >> 12;
@@ -340,13 +340,9 @@ const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
 /// The refcount Redis reports for its shared objects.
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 
-fn lfu_policy(ctx: &Ctx<'_>) -> bool {
-    ctx.srv.config.settings().maxmemory_policy.contains("lfu")
-}
-
 /// OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key
 fn object_generic(ctx: &mut Ctx<'_>, what: &str) -> CmdResult {
-    let lfu = lfu_policy(ctx);
+    let lfu = ctx.db.lfu;
     let clock = ctx.srv.lru_clock();
     let key = ctx.arg(2);
     let Some(e) = ctx.db.lookup(key, Lookup::ReadNoTouch)? else {
@@ -367,7 +363,7 @@ fn object_generic(ctx: &mut Ctx<'_>, what: &str) -> CmdResult {
             ctx.out.int(n);
         }
         "idletime" => {
-            if lfu {
+            if lfu.is_some() {
                 return Err(CmdError::msg(LFU_SELECTED));
             }
             let lru = e.lru();
@@ -375,11 +371,10 @@ fn object_generic(ctx: &mut Ctx<'_>, what: &str) -> CmdResult {
             ctx.out.int(secs as i64);
         }
         _ => {
-            if !lfu {
+            let Some(l) = lfu else {
                 return Err(CmdError::msg(LFU_NOT_SELECTED));
-            }
-            // Access frequency is not tracked yet: every key reads as never accessed.
-            ctx.out.int(0);
+            };
+            ctx.out.int(i64::from(l.decayed(e.lru())));
         }
     }
     Ok(())

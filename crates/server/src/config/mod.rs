@@ -149,7 +149,14 @@ pub struct Config {
     pub extras: Extras,
     /// The collection encoding thresholds, lock-free (see `encoding.rs`).
     pub enc: encoding::EncodingLimits,
+    /// The LFU policy and parameters, lock-free (see `db/lfu.rs`).
+    pub lfu: crate::db::lfu::LfuLive,
+    /// Re-listens on (bind, port) for CONFIG SET port / bind; installed by the acceptor.
+    listen_hook: Mutex<Option<ListenHook>>,
 }
+
+/// See [`Config::set_listen_hook`].
+pub type ListenHook = Box<dyn Fn(&[String], u16) -> std::io::Result<()> + Send + Sync>;
 
 /// Finds a parameter by name or alias (case-insensitive).
 pub fn find_param(name: &str) -> Option<usize> {
@@ -238,6 +245,9 @@ impl Config {
                     if args.len() != 2 {
                         return Err(err("wrong number of arguments"));
                     }
+                    if !crate::cmd::registry::command_exists(&args[0]) {
+                        return Err(err("No such command in rename-command"));
+                    }
                     extras.renames.push((args[0].clone(), args[1].clone()));
                     continue;
                 }
@@ -294,21 +304,32 @@ impl Config {
         let settings = Arc::new(build_settings(&values));
         let enc = encoding::EncodingLimits::default();
         enc.store(&settings);
+        let lfu = crate::db::lfu::LfuLive::default();
+        store_lfu(&lfu, &settings);
         Ok(Config {
             values: RwLock::new(values),
             settings: RwLock::new(settings),
             set_lock: Mutex::new(()),
             file,
             extras,
+            lfu,
             enc,
+            listen_hook: Mutex::new(None),
         })
     }
 
     /// The current typed snapshot.
     #[inline]
+    /// Installs what CONFIG SET port / bind call to listen on the new addresses (it must
+    /// bind before replacing anything, so that an error leaves the old sockets in place).
+    pub fn set_listen_hook(&self, hook: ListenHook) {
+        *self.listen_hook.lock() = Some(hook);
+    }
+
     /// Publishes rebuilt settings (and the lock-free copies derived from them).
     fn install(&self, s: Settings) {
         self.enc.store(&s);
+        store_lfu(&self.lfu, &s);
         *self.settings.write() = Arc::new(s);
     }
 
@@ -434,6 +455,7 @@ impl Config {
                 }
             }
         }
+        self.relisten_if_needed(pairs, &staged, &values)?;
         let old_dir = current_dir();
         for (n, (i, v)) in staged.iter_mut().enumerate() {
             if matches!(PARAMS[*i].kind, Kind::Dir) {
@@ -457,6 +479,40 @@ impl Config {
         Ok(changed)
     }
 
+    /// CONFIG SET port / bind: listens on the new addresses before the values change, as
+    /// Redis's `changeListener` does; on failure nothing changes and the error names the
+    /// parameter with Redis's text.
+    fn relisten_if_needed(
+        &self,
+        pairs: &[(&[u8], &[u8])],
+        staged: &[(usize, String)],
+        values: &[String],
+    ) -> Result<(), String> {
+        let pos = |name: &str| staged.iter().rposition(|(i, _)| PARAMS[*i].name == name);
+        let (port_at, bind_at) = (pos("port"), pos("bind"));
+        if port_at.is_none() && bind_at.is_none() {
+            return Ok(());
+        }
+        let current = |name: &str| find_param(name).map(|i| values[i].clone()).unwrap_or_default();
+        let port_s = port_at.map_or_else(|| current("port"), |n| staged[n].1.clone());
+        let bind_s = bind_at.map_or_else(|| current("bind"), |n| staged[n].1.clone());
+        if port_s == current("port") && bind_s == current("bind") {
+            return Ok(());
+        }
+        let port: u16 = port_s.parse().unwrap_or(0);
+        let bind: Vec<String> = bind_s.split_whitespace().map(str::to_string).collect();
+        let hook = self.listen_hook.lock();
+        let Some(hook) = hook.as_ref() else { return Ok(()) };
+        hook(&bind, port).map_err(|_| {
+            let (n, why) = match bind_at {
+                Some(n) => (n, "Failed to bind to specified addresses."),
+                None => (port_at.unwrap_or(0), "Unable to listen on this port. Check server logs."),
+            };
+            let name = String::from_utf8_lossy(pairs[n].0);
+            format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}")
+        })
+    }
+
     /// CONFIG SET from a loopback client (kept for callers that do not know the client).
     pub fn set_many(&self, pairs: &[(&[u8], &[u8])]) -> Result<Vec<&'static str>, String> {
         self.set_many_from(pairs, true)
@@ -472,9 +528,6 @@ impl Config {
             .filter(|(i, p)| !p.implemented && values[*i] != p.default)
             .map(|(_, p)| p.name)
             .collect();
-        if !self.extras.renames.is_empty() {
-            out.push("rename-command");
-        }
         if !self.extras.users.is_empty() {
             out.push("user");
         }
@@ -503,26 +556,37 @@ impl Config {
 /// File descriptors kept for purposes other than clients (listeners, logs, files).
 const RESERVED_FDS: u64 = 32;
 
-/// The soft limit on open files, read from /proc/self/limits (None if unknown).
+/// The soft limit on open files (`None` = unlimited).
 fn open_files_limit() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
-    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
-    let soft = line["Max open files".len()..].split_whitespace().next()?;
-    if soft == "unlimited" {
-        return Some(u64::MAX);
-    }
-    soft.parse().ok()
+    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
 }
 
-/// Checks that the process may open `maxclients` client sockets plus the reserved
-/// descriptors. On failure returns the largest maxclients the limit allows. (Redis also
-/// tries to raise the soft limit first; that needs `setrlimit`, which this crate cannot call
-/// without unsafe code, so ferrodis relies on `ulimit -n` as set by the service manager.)
+/// Makes room for `maxclients` client sockets plus the reserved descriptors, raising the
+/// open-files limit when it is too low, as Redis's `adjustOpenFilesLimit` does: try the
+/// needed value, then step down 16 at a time while the system refuses. On failure returns the
+/// largest maxclients the resulting limit allows.
 pub fn raise_fd_limit(maxclients: u64) -> Result<(), u64> {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
     let need = maxclients.saturating_add(RESERVED_FDS);
-    match open_files_limit() {
-        Some(have) if have < need => Err(have.saturating_sub(RESERVED_FDS)),
-        _ => Ok(()),
+    let Some(have) = open_files_limit() else { return Ok(()) };
+    if have >= need {
+        return Ok(());
+    }
+    let hard = getrlimit(Resource::Nofile).maximum;
+    let mut best = need;
+    while best > have {
+        // Raising the hard limit needs privileges; below it only the soft limit moves.
+        let max = hard.map(|h| h.max(best));
+        if setrlimit(Resource::Nofile, Rlimit { current: Some(best), maximum: max }).is_ok() {
+            break;
+        }
+        best = best.saturating_sub(16);
+    }
+    let now = open_files_limit().unwrap_or(u64::MAX);
+    if now >= need {
+        Ok(())
+    } else {
+        Err(now.saturating_sub(RESERVED_FDS))
     }
 }
 
@@ -543,6 +607,10 @@ impl Config {
             best + RESERVED_FDS
         ))
     }
+}
+
+fn store_lfu(l: &crate::db::lfu::LfuLive, s: &Settings) {
+    l.store(s.maxmemory_policy.contains("lfu"), s.lfu_log_factor, s.lfu_decay_time);
 }
 
 /// The working directory as an absolute path.

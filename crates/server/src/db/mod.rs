@@ -10,6 +10,8 @@
 //! the LRU clock of its last access, in one allocation (the dict node).
 
 pub mod expire;
+pub mod lazyfree;
+pub mod lfu;
 pub mod stats;
 pub mod view;
 
@@ -125,6 +127,13 @@ impl Shard {
         self.dict.clear();
         self.expires = 0;
         self.expire_cursor = 0;
+    }
+
+    /// Empties the shard, returning its table whole (to be freed in the background).
+    pub fn take_all(&mut self) -> Dict<Entry> {
+        self.expires = 0;
+        self.expire_cursor = 0;
+        std::mem::take(&mut self.dict)
     }
 }
 

@@ -16,6 +16,7 @@
 use collections::SmallBytes;
 use resp::parse::OwnedArgv;
 
+use super::lfu::Lfu;
 use super::{Entry, Keyspace, Shard, NO_EXPIRE};
 use crate::cmd::error::CmdError;
 use crate::server::executor::{Locks, ShardHint};
@@ -75,8 +76,10 @@ pub struct DbCtx<'a> {
     pub fx: Effects,
     pub ks: &'a Keyspace,
     pub stats: &'a WorkerStats,
-    /// The LRU clock to stamp on touched entries.
+    /// The stamp of a new entry: the LRU clock, or under an LFU policy the fresh LFU stamp.
     pub lru: u32,
+    /// LFU parameters when an LFU policy is selected (accesses then bump the counter).
+    pub lfu: Option<Lfu>,
     /// CLIENT NO-TOUCH is on for this client.
     pub no_touch: bool,
     /// The shard of the command's first key, found while locking.
@@ -114,7 +117,10 @@ impl<'a> DbCtx<'a> {
         match res {
             Ok(Some(e)) => {
                 if touch {
-                    e.set_lru(lru);
+                    match self.lfu {
+                        None => e.set_lru(lru),
+                        Some(l) => e.set_lru(l.touch(e.lru())),
+                    }
                 }
                 if counts {
                     self.stats.hit();
@@ -200,10 +206,15 @@ impl<'a> DbCtx<'a> {
         keep_ttl: bool,
     ) -> Result<(), CmdError> {
         let lru = self.lru;
+        let lfu = self.lfu.is_some();
         let shard = self.shard_in(db, key)?;
         if let Some(e) = shard.dict.get_mut(key) {
             e.val = val;
-            e.set_lru(lru);
+            // An overwritten key keeps its LFU history (Redis's dbSetValue); under LRU the new
+            // value is fresh.
+            if !lfu {
+                e.set_lru(lru);
+            }
             if !keep_ttl && e.expire != expire {
                 let before = e.expire != NO_EXPIRE;
                 e.expire = expire;
@@ -437,6 +448,7 @@ mod tests {
             ks,
             stats,
             lru: 0,
+            lfu: None,
             no_touch: false,
             hint: ShardHint::default(),
         }

@@ -84,55 +84,88 @@ pub fn spawn_workers(srv: &Arc<Server>) -> Vec<UnboundedSender<std::net::TcpStre
 }
 
 /// Starts the acceptor thread: accepts on every listener, applies maxclients and protected
-/// mode, and hands connections to workers round-robin.
+/// mode, and hands connections to workers round-robin. It also installs the config hook that
+/// CONFIG SET port / bind call: the new sockets are bound first (so a failure changes
+/// nothing), then the acceptor swaps them in and the old ones close.
 pub fn spawn_acceptor(
     srv: Arc<Server>,
     listeners: Vec<TcpListener>,
     workers: Vec<UnboundedSender<std::net::TcpStream>>,
 ) {
+    let (swap_tx, mut swap_rx) = unbounded_channel::<Vec<TcpListener>>();
+    let hook_srv = Arc::downgrade(&srv);
+    srv.config.set_listen_hook(Box::new(move |bind: &[String], port: u16| {
+        let fresh = if port == 0 { Vec::new() } else { bind_all(bind, port)? };
+        if let Some(srv) = hook_srv.upgrade() {
+            let actual = fresh.first().and_then(|l| l.local_addr().ok()).map_or(0, |a| a.port());
+            srv.port.store(u32::from(actual), Ordering::Relaxed);
+        }
+        swap_tx.send(fresh).map_err(|_| std::io::Error::other("acceptor stopped"))
+    }));
     std::thread::Builder::new()
         .name("acceptor".into())
         .spawn(move || {
             let rt = current_thread_runtime();
             rt.block_on(async move {
                 let (tx, mut rx) = unbounded_channel::<std::net::TcpStream>();
-                for l in listeners {
-                    let l = match tokio::net::TcpListener::from_std(l) {
-                        Ok(l) => l,
-                        Err(e) => {
-                            warning!("listener: {e}");
-                            continue;
+                let mut accepting = accept_on(listeners, &tx);
+                let mut next = 0usize;
+                loop {
+                    tokio::select! {
+                        fresh = swap_rx.recv() => {
+                            let Some(fresh) = fresh else { continue };
+                            for t in accepting.drain(..) {
+                                t.abort();
+                            }
+                            accepting = accept_on(fresh, &tx);
                         }
-                    };
-                    let tx = tx.clone();
-                    tokio::spawn(async move {
-                        loop {
-                            match l.accept().await {
-                                Ok((s, _)) => {
-                                    if let Ok(s) = s.into_std() {
-                                        let _ = tx.send(s);
-                                    }
-                                }
-                                Err(e) => {
-                                    warning!("Accepting client connection: {e}");
-                                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                                }
+                        sock = rx.recv() => {
+                            let Some(sock) = sock else { break };
+                            if let Some(sock) = admit(&srv, sock) {
+                                let w = next % workers.len();
+                                next = next.wrapping_add(1);
+                                let _ = workers[w].send(sock);
                             }
                         }
-                    });
-                }
-                drop(tx);
-                let mut next = 0usize;
-                while let Some(sock) = rx.recv().await {
-                    if let Some(sock) = admit(&srv, sock) {
-                        let w = next % workers.len();
-                        next = next.wrapping_add(1);
-                        let _ = workers[w].send(sock);
                     }
                 }
             });
         })
         .expect("invariant: acceptor thread spawns");
+}
+
+/// One accept loop per listener, feeding `tx`; aborting a task closes its socket.
+fn accept_on(
+    listeners: Vec<TcpListener>,
+    tx: &UnboundedSender<std::net::TcpStream>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    for l in listeners {
+        let l = match tokio::net::TcpListener::from_std(l) {
+            Ok(l) => l,
+            Err(e) => {
+                warning!("listener: {e}");
+                continue;
+            }
+        };
+        let tx = tx.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                match l.accept().await {
+                    Ok((s, _)) => {
+                        if let Ok(s) = s.into_std() {
+                            let _ = tx.send(s);
+                        }
+                    }
+                    Err(e) => {
+                        warning!("Accepting client connection: {e}");
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    }
+                }
+            }
+        }));
+    }
+    tasks
 }
 
 const PROTECTED_MODE_MSG: &str = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";

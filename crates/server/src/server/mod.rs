@@ -85,6 +85,7 @@ impl Server {
     /// Builds the server state from a configuration.
     pub fn new(config: Config) -> Arc<Server> {
         let st = config.settings();
+        crate::cmd::registry::set_renames(&config.extras.renames);
         let workers = if st.worker_threads > 0 {
             st.worker_threads
         } else {

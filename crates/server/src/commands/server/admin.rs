@@ -16,23 +16,35 @@ fn dbsize(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
-/// Parses the optional ASYNC|SYNC of FLUSHDB / FLUSHALL. Both modes free the data before
-/// replying today (the memory goes back at once either way).
-fn flush_mode(ctx: &Ctx<'_>) -> Result<(), CmdError> {
+/// Parses the optional ASYNC|SYNC of FLUSHDB / FLUSHALL: true for ASYNC, or with no
+/// argument when `lazyfree-lazy-user-flush` is on (Redis 7). ASYNC detaches the tables and
+/// frees them on the lazyfree thread; SYNC frees them before replying.
+fn flush_async(ctx: &Ctx<'_>) -> Result<bool, CmdError> {
     match ctx.argc() {
-        1 => Ok(()),
-        2 if is(ctx.arg(1), "ASYNC") || is(ctx.arg(1), "SYNC") => Ok(()),
+        1 => Ok(ctx.srv.config.settings().lazyfree_lazy_user_flush),
+        2 if is(ctx.arg(1), "ASYNC") => Ok(true),
+        2 if is(ctx.arg(1), "SYNC") => Ok(false),
         _ => Err(CmdError::Syntax),
     }
 }
 
+/// Empties one shard, freeing now or in the background.
+fn flush_shard(s: &mut crate::db::Shard, lazy: bool) -> u64 {
+    let n = s.dict.len() as u64;
+    if lazy {
+        crate::db::lazyfree::free_later(s.take_all());
+    } else {
+        s.clear();
+    }
+    n
+}
+
 /// FLUSHDB [ASYNC|SYNC]
 fn flushdb(ctx: &mut Ctx<'_>) -> CmdResult {
-    flush_mode(ctx)?;
+    let lazy = flush_async(ctx)?;
     let mut n = 0;
     for s in ctx.db.shards() {
-        n += s.dict.len() as u64;
-        s.clear();
+        n += flush_shard(s, lazy);
     }
     // Always propagated, even on an empty database, as Redis does.
     ctx.db.dirty(n.max(1));
@@ -42,11 +54,10 @@ fn flushdb(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// FLUSHALL [ASYNC|SYNC]
 fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
-    flush_mode(ctx)?;
+    let lazy = flush_async(ctx)?;
     let mut n = 0;
     for g in ctx.db.locks.guards() {
-        n += g.g.dict.len() as u64;
-        g.g.clear();
+        n += flush_shard(&mut g.g, lazy);
     }
     ctx.db.dirty(n.max(1));
     ctx.out.ok();

@@ -82,6 +82,11 @@ fn reply_info(out: &mut ReplyBuf, e: &Entry) {
                 out.bulk(b"startfrom");
                 out.int(startfrom as i64);
             }
+            BeginSearch::Unknown => {
+                out.bulk(b"unknown");
+                out.bulk(b"spec");
+                out.map(0);
+            }
         }
         out.bulk(b"find_keys");
         out.map(2);
@@ -108,6 +113,11 @@ fn reply_info(out: &mut ReplyBuf, e: &Entry) {
                 out.int(firstkey as i64);
                 out.bulk(b"keystep");
                 out.int(step as i64);
+            }
+            FindKeys::Unknown => {
+                out.bulk(b"unknown");
+                out.bulk(b"spec");
+                out.map(0);
             }
         }
     }
@@ -138,7 +148,7 @@ fn reply_arg(out: &mut ReplyBuf, a: &Arg) {
     .filter(|(b, _)| a.flags & b != 0)
     .map(|(_, n)| *n)
     .collect();
-    let is_key = a.kind == crate::cmd::spec::ArgKind::Key && a.key_spec >= 0;
+    let is_key = a.key_spec >= 0;
     let n = 2
         + a.display.is_some() as usize
         + is_key as usize

@@ -223,8 +223,11 @@ fn memory(t: &mut Text, srv: &Server) {
     t.f("mem_aof_buffer", 0);
     t.f("mem_allocator", "jemalloc-5.3.0");
     t.f("active_defrag_running", 0);
-    t.f("lazyfree_pending_objects", 0);
-    t.f("lazyfreed_objects", 0);
+    t.f(
+        "lazyfree_pending_objects",
+        crate::db::lazyfree::PENDING.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    t.f("lazyfreed_objects", crate::db::lazyfree::FREED.load(std::sync::atomic::Ordering::Relaxed));
 }
 
 fn persistence(t: &mut Text, srv: &Server) {

@@ -8,6 +8,7 @@
 //! * [`scored`]: the large sorted-set encoding (chunked order-statistic tree + dict).
 
 pub mod dict;
+pub mod intset;
 pub mod keybytes;
 pub mod listpack;
 pub mod lzf;
@@ -16,6 +17,7 @@ pub mod scored;
 pub mod smallbytes;
 
 pub use dict::{Dict, Keyed};
+pub use intset::IntSet;
 pub use keybytes::KeyBytes;
 pub use listpack::{Listpack, LpValue};
 pub use scored::ScoredSet;

@@ -1,32 +1,482 @@
-//! The hash type. Placeholder: the hash family replaces this with its encodings.
+//! The hash type and its two encodings, as Redis's `t_hash.c` keeps them.
+//!
+//! * `listpack`: one [`Listpack`] buffer of `field, value, field, value, ...` in insertion
+//!   order (so HGETALL answers in the reference's order). Lookups are linear, which is what
+//!   the thresholds bound. The listpack keeps its buffer exact-sized, so a small hash costs
+//!   its bytes and nothing more.
+//! * `hashtable`: a [`Dict`] of [`Field`]s, each holding its field and value in one node:
+//!   inline when both fit in 37 bytes together (`field:123456` = `value:123456` does),
+//!   otherwise one exact-size heap block with the field length in front. A small field
+//!   therefore costs one 48-byte dict node and its bucket pointer (56 bytes, against 72 for
+//!   Redis's dictEntry and two sds), and a large one the node plus one block, which is never
+//!   more than Redis's two sds headers and roundings.
+//!
+//! A hash starts as a listpack and converts at exactly Redis's points: before a write, when a
+//! field or value to be stored is longer than `hash-max-listpack-value` (or the buffer would
+//! pass the listpack safety size); after an insert, when there are more than
+//! `hash-max-listpack-entries` fields. It never converts back, as in Redis.
 
-/// A hash value.
-#[derive(Clone, Debug, Default)]
-pub struct Hash {
-    _todo: (),
+use collections::listpack::{Listpack, LpValue, Pos};
+use collections::{Dict, Keyed};
+
+use crate::config::encoding::Limits;
+use crate::util::digest::{mix_digest, xor_digest};
+
+/// Redis's `LISTPACK_MAX_SAFETY_SIZE`: a listpack never grows past this (1 GiB).
+const LISTPACK_MAX_SAFETY_SIZE: usize = 1 << 30;
+
+/// Bytes of field+value a [`Field`] keeps inline.
+const INLINE: usize = 37;
+
+/// One field of a hashtable-encoded hash, with its value. 40 bytes, so a dict node (chain
+/// pointer + field) is 48, a jemalloc size class.
+#[derive(Clone)]
+pub enum Field {
+    /// Field and value side by side in `buf`.
+    Inline { flen: u8, vlen: u8, buf: [u8; INLINE] },
+    /// `varint(field length) ++ field ++ value`, exact-sized.
+    Heap(Box<[u8]>),
+}
+
+/// Reads the LEB128 length at the start of `b`: (length, bytes used).
+fn read_varint(b: &[u8]) -> (usize, usize) {
+    let mut n = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        n |= ((c & 0x7f) as usize) << (7 * i);
+        if c & 0x80 == 0 {
+            return (n, i + 1);
+        }
+    }
+    (n, b.len())
+}
+
+impl Field {
+    /// A field/value pair.
+    pub fn new(field: &[u8], value: &[u8]) -> Self {
+        if field.len() + value.len() <= INLINE {
+            let mut buf = [0u8; INLINE];
+            buf[..field.len()].copy_from_slice(field);
+            buf[field.len()..field.len() + value.len()].copy_from_slice(value);
+            return Field::Inline { flen: field.len() as u8, vlen: value.len() as u8, buf };
+        }
+        let mut v = Vec::with_capacity(field.len() + value.len() + 10);
+        let mut n = field.len();
+        loop {
+            let c = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                v.push(c);
+                break;
+            }
+            v.push(c | 0x80);
+        }
+        v.extend_from_slice(field);
+        v.extend_from_slice(value);
+        Field::Heap(v.into_boxed_slice())
+    }
+
+    /// The field name.
+    #[inline]
+    pub fn field(&self) -> &[u8] {
+        match self {
+            Field::Inline { flen, buf, .. } => &buf[..*flen as usize],
+            Field::Heap(b) => {
+                let (n, used) = read_varint(b);
+                &b[used..used + n]
+            }
+        }
+    }
+
+    /// The value.
+    #[inline]
+    pub fn value(&self) -> &[u8] {
+        match self {
+            Field::Inline { flen, vlen, buf } => {
+                &buf[*flen as usize..*flen as usize + *vlen as usize]
+            }
+            Field::Heap(b) => {
+                let (n, used) = read_varint(b);
+                &b[used + n..]
+            }
+        }
+    }
+
+    /// Heap bytes owned beyond the node.
+    fn heap_size(&self) -> usize {
+        match self {
+            Field::Inline { .. } => 0,
+            Field::Heap(b) => b.len(),
+        }
+    }
+}
+
+impl Keyed for Field {
+    #[inline]
+    fn key(&self) -> &[u8] {
+        self.field()
+    }
+}
+
+/// A hash value. See the module docs.
+pub enum Hash {
+    Listpack(Listpack),
+    Table(Box<Dict<Field>>),
+}
+
+impl Default for Hash {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clone for Hash {
+    fn clone(&self) -> Self {
+        match self {
+            Hash::Listpack(lp) => Hash::Listpack(lp.clone()),
+            Hash::Table(d) => {
+                let mut n = Dict::new();
+                for f in d.iter() {
+                    n.insert_new(f.clone());
+                }
+                Hash::Table(Box::new(n))
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Hash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut m = f.debug_map();
+        for (k, v) in self.iter() {
+            m.entry(&String::from_utf8_lossy(&k.to_vec()), &String::from_utf8_lossy(&v.to_vec()));
+        }
+        m.finish()
+    }
+}
+
+/// Iterator over a hash's (field, value) pairs.
+pub enum Iter<'a> {
+    Listpack(collections::listpack::Iter<'a>),
+    Table(Box<dyn Iterator<Item = &'a Field> + 'a>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (LpValue<'a>, LpValue<'a>);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Listpack(it) => {
+                let f = it.next()?;
+                let v = it.next()?;
+                Some((f, v))
+            }
+            Iter::Table(it) => {
+                let e = it.next()?;
+                Some((LpValue::Str(e.field()), LpValue::Str(e.value())))
+            }
+        }
+    }
 }
 
 impl Hash {
+    /// An empty listpack-encoded hash (what a new key starts as).
+    pub fn new() -> Self {
+        Hash::Listpack(Listpack::new())
+    }
+
     /// The name OBJECT ENCODING reports.
     pub fn encoding(&self) -> &'static str {
-        "listpack"
+        match self {
+            Hash::Listpack(_) => "listpack",
+            Hash::Table(_) => "hashtable",
+        }
     }
 
     /// Approximate heap bytes owned by the value.
     pub fn heap_size(&self) -> usize {
-        0
+        match self {
+            Hash::Listpack(lp) => lp.heap_size(),
+            Hash::Table(d) => {
+                std::mem::size_of::<Dict<Field>>()
+                    + d.buckets() * 8
+                    + d.len() * (8 + std::mem::size_of::<Field>())
+                    + d.iter().map(Field::heap_size).sum::<usize>()
+            }
+        }
     }
 
-    /// Number of elements.
+    /// Number of fields.
     pub fn len(&self) -> usize {
-        0
+        match self {
+            Hash::Listpack(lp) => lp.len() / 2,
+            Hash::Table(d) => d.len(),
+        }
     }
 
     /// True when empty (an empty collection is never stored under a key).
     pub fn is_empty(&self) -> bool {
-        true
+        self.len() == 0
     }
 
-    /// Mixes the elements into a key's DEBUG DIGEST as Redis's `xorObjectDigest` does.
-    pub fn digest_into(&self, _d: &mut [u8; 20]) {}
+    /// Position of `field`'s entry in a listpack.
+    fn lp_find(lp: &Listpack, field: &[u8]) -> Option<Pos> {
+        lp.find(lp.first()?, field, 1)
+    }
+
+    /// The value of `field`, borrowed.
+    pub fn get_ref(&self, field: &[u8]) -> Option<LpValue<'_>> {
+        match self {
+            Hash::Listpack(lp) => {
+                let p = Self::lp_find(lp, field)?;
+                Some(lp.get(lp.next(p)?))
+            }
+            Hash::Table(d) => d.get(field).map(|e| LpValue::Str(e.value())),
+        }
+    }
+
+    /// The value of `field`, copied.
+    pub fn get(&self, field: &[u8]) -> Option<Vec<u8>> {
+        self.get_ref(field).map(|v| v.to_vec())
+    }
+
+    /// True if `field` exists.
+    pub fn contains(&self, field: &[u8]) -> bool {
+        match self {
+            Hash::Listpack(lp) => Self::lp_find(lp, field).is_some(),
+            Hash::Table(d) => d.get(field).is_some(),
+        }
+    }
+
+    /// The (field, value) pairs: insertion order for a listpack, table order otherwise.
+    pub fn iter(&self) -> Iter<'_> {
+        match self {
+            Hash::Listpack(lp) => Iter::Listpack(lp.iter()),
+            Hash::Table(d) => Iter::Table(Box::new(d.iter())),
+        }
+    }
+
+    /// Converts a listpack to a hashtable (no-op for a hashtable).
+    fn convert(&mut self) {
+        let Hash::Listpack(lp) = self else { return };
+        let mut d = Dict::new();
+        let mut it = lp.iter();
+        while let (Some(f), Some(v)) = (it.next(), it.next()) {
+            f.with_bytes(|f| v.with_bytes(|v| d.insert_new(Field::new(f, v))));
+        }
+        *self = Hash::Table(Box::new(d));
+    }
+
+    /// Redis's `hashTypeTryConversion`: before writing `args` (fields and values), converts
+    /// to a hashtable if one is longer than `hash-max-listpack-value` or the listpack would
+    /// pass its safety size.
+    pub fn prepare_write<'x>(&mut self, args: impl Iterator<Item = &'x [u8]>, lim: &Limits) {
+        let Hash::Listpack(lp) = self else { return };
+        let mut sum = 0usize;
+        for a in args {
+            if a.len() as u64 > lim.hash_max_listpack_value {
+                self.convert();
+                return;
+            }
+            sum += a.len();
+        }
+        if lp.bytes().saturating_add(sum) > LISTPACK_MAX_SAFETY_SIZE {
+            self.convert();
+        }
+    }
+
+    /// Sets `field` to `value` (Redis's `hashTypeSet`); returns true if the field is new.
+    /// Converts first if either is too long for a listpack, and after inserting if there are
+    /// now too many fields.
+    pub fn set(&mut self, field: &[u8], value: &[u8], lim: &Limits) -> bool {
+        if let Hash::Listpack(_) = self {
+            let max = lim.hash_max_listpack_value;
+            if field.len() as u64 > max || value.len() as u64 > max {
+                self.convert();
+            }
+        }
+        match self {
+            Hash::Listpack(lp) => {
+                let fresh = match Self::lp_find(lp, field).and_then(|p| lp.next(p)) {
+                    Some(vp) => {
+                        lp.replace(vp, value);
+                        false
+                    }
+                    None => {
+                        lp.push_back(field);
+                        lp.push_back(value);
+                        true
+                    }
+                };
+                // Checked after an update too, as Redis does (the limit may have been lowered).
+                if lp.len() as u64 / 2 > lim.hash_max_listpack_entries {
+                    self.convert();
+                }
+                fresh
+            }
+            Hash::Table(d) => match d.get_mut(field) {
+                Some(e) => {
+                    *e = Field::new(field, value);
+                    false
+                }
+                None => {
+                    d.insert_new(Field::new(field, value));
+                    true
+                }
+            },
+        }
+    }
+
+    /// Removes `field`; returns true if it existed.
+    pub fn delete(&mut self, field: &[u8]) -> bool {
+        match self {
+            Hash::Listpack(lp) => match Self::lp_find(lp, field) {
+                Some(p) => {
+                    lp.delete_range(p, 2);
+                    true
+                }
+                None => false,
+            },
+            Hash::Table(d) => d.remove(field).is_some(),
+        }
+    }
+
+    /// The pairs of a listpack-encoded hash, in order (None for a hashtable).
+    pub fn lp_pairs(&self) -> Option<Vec<(LpValue<'_>, LpValue<'_>)>> {
+        match self {
+            Hash::Listpack(_) => Some(self.iter().collect()),
+            Hash::Table(_) => None,
+        }
+    }
+
+    /// A random pair of a hashtable-encoded hash (None for a listpack or when empty).
+    pub fn table_random(&self, rand: impl FnMut() -> u64) -> Option<&Field> {
+        match self {
+            Hash::Table(d) => d.random(rand),
+            Hash::Listpack(_) => None,
+        }
+    }
+
+    /// One HSCAN step over a hashtable-encoded hash: visits buckets from `cursor` until
+    /// `count` elements (fields and values, as Redis counts them) were collected or `count *
+    /// 10` steps were taken, calling `f` on each field. Returns the next cursor (0: done).
+    /// A listpack is visited whole and returns 0.
+    pub fn scan(
+        &self,
+        cursor: u64,
+        count: usize,
+        mut f: impl FnMut(LpValue<'_>, LpValue<'_>),
+    ) -> u64 {
+        match self {
+            Hash::Listpack(_) => {
+                for (k, v) in self.iter() {
+                    f(k, v);
+                }
+                0
+            }
+            Hash::Table(d) => {
+                let mut cursor = cursor;
+                let mut budget = count.saturating_mul(10);
+                let mut seen = 0usize;
+                loop {
+                    cursor = d.scan(cursor, |e| {
+                        seen += 2;
+                        f(LpValue::Str(e.field()), LpValue::Str(e.value()));
+                    });
+                    if cursor == 0 || budget == 0 || seen >= count {
+                        break;
+                    }
+                    budget -= 1;
+                }
+                cursor
+            }
+        }
+    }
+
+    /// Mixes the elements into a key's DEBUG DIGEST as Redis's `xorObjectDigest` does: per
+    /// pair, a fresh digest mixed with the field then the value, xored into `d`.
+    pub fn digest_into(&self, d: &mut [u8; 20]) {
+        for (k, v) in self.iter() {
+            let mut e = [0u8; 20];
+            k.with_bytes(|k| mix_digest(&mut e, k));
+            v.with_bytes(|v| mix_digest(&mut e, v));
+            xor_digest(d, &e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lim(entries: u64, value: u64) -> Limits {
+        Limits {
+            hash_max_listpack_entries: entries,
+            hash_max_listpack_value: value,
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn sizes_stay_small() {
+        assert_eq!(std::mem::size_of::<Field>(), 40);
+        assert_eq!(std::mem::size_of::<Hash>(), 24);
+    }
+
+    #[test]
+    fn field_round_trips_inline_and_heap() {
+        for (f, v) in [(0, 0), (1, 20), (37, 0), (18, 19), (18, 20), (200, 5), (3, 300), (0, 100)] {
+            let fb: Vec<u8> = (0..f).map(|i| i as u8).collect();
+            let vb: Vec<u8> = (0..v).map(|i| (i * 7) as u8).collect();
+            let e = Field::new(&fb, &vb);
+            assert_eq!(e.field(), &fb[..]);
+            assert_eq!(e.value(), &vb[..]);
+            assert_eq!(matches!(e, Field::Inline { .. }), f + v <= INLINE);
+        }
+    }
+
+    #[test]
+    fn converts_at_redis_points_and_keeps_contents() {
+        let l = lim(3, 8);
+        let mut h = Hash::new();
+        assert!(h.set(b"a", b"1", &l));
+        assert!(h.set(b"b", b"2", &l));
+        assert!(!h.set(b"a", b"3", &l));
+        assert!(h.set(b"c", b"12345678", &l));
+        assert_eq!(h.encoding(), "listpack");
+        assert!(h.set(b"d", b"4", &l));
+        assert_eq!(h.encoding(), "hashtable");
+        assert_eq!(h.len(), 4);
+        assert_eq!(h.get(b"a").as_deref(), Some(&b"3"[..]));
+        assert_eq!(h.get(b"c").as_deref(), Some(&b"12345678"[..]));
+        assert!(h.delete(b"a"));
+        assert!(!h.delete(b"a"));
+        assert_eq!(h.len(), 3);
+
+        let mut h = Hash::new();
+        h.set(b"a", b"123456789", &l);
+        assert_eq!(h.encoding(), "hashtable");
+        let mut h = Hash::new();
+        h.set(b"a", b"1", &l);
+        h.prepare_write([&b"x"[..], b"123456789"].into_iter(), &l);
+        assert_eq!(h.encoding(), "hashtable");
+        assert_eq!(h.get(b"a").as_deref(), Some(&b"1"[..]));
+    }
+
+    #[test]
+    fn digest_is_order_independent() {
+        let l = lim(512, 64);
+        let mut a = Hash::new();
+        let mut b = Hash::new();
+        a.set(b"x", b"1", &l);
+        a.set(b"y", b"2", &l);
+        b.set(b"y", b"2", &l);
+        b.set(b"x", b"1", &l);
+        let (mut da, mut db) = ([0u8; 20], [0u8; 20]);
+        a.digest_into(&mut da);
+        b.digest_into(&mut db);
+        assert_eq!(da, db);
+        b.convert();
+        let mut dc = [0u8; 20];
+        b.digest_into(&mut dc);
+        assert_eq!(da, dc);
+    }
 }

@@ -92,6 +92,16 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
+def rss_anon_bytes(pid: int) -> int:
+    """RssAnon: the resident anonymous memory (heap, stacks), without the binary's file pages,
+    which the kernel may drop and reload under memory pressure."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no RssAnon for pid {pid}")
+
+
 def machine_busy_seconds() -> float:
     """CPU-seconds spent busy by the whole machine since boot (all CPUs), from /proc/stat."""
     with open("/proc/stat") as f:
@@ -199,6 +209,9 @@ class Server:
 
     def rss(self) -> int:
         return rss_bytes(self.pid)
+
+    def rss_anon(self) -> int:
+        return rss_anon_bytes(self.pid)
 
     def stop(self) -> None:
         if self.proc is None:

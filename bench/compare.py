@@ -17,7 +17,16 @@ server.
 We also record the CPU the rest of the machine used during each run ("foreign" load, from
 /proc/stat minus the server and the client), because the benchmark machine is shared.
 
-Usage: bench/compare.py [--quick] [--rounds R] [--requests N] [--requests-pipelined N] ...
+Suites (--suite): `strings` (the default: SET, GET, INCR, MSET, on a prefilled keyspace) and
+`collections` (LPUSH, RPOP, LRANGE_100, SADD, HSET, ZADD, ZRANGE, ZRANK; see WORKLOADS). Every
+collections run starts from the same state on both servers: the suite's keys are deleted and,
+where the workload reads, preloaded by us right before the run, outside the timing.
+
+To test the scripts without a ferrodis that has the commands, point the "ferrodis" side at a
+second redis: `--ferrodis-bin $(command -v redis-server)`.
+
+Usage: bench/compare.py [--suite strings|collections] [--quick] [--rounds R] [--requests N]
+       [--requests-pipelined N] ...
 """
 
 from __future__ import annotations
@@ -30,12 +39,92 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
+from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
-from common import Server, geomean, median  # noqa: E402
+from common import Server, geomean, median, resp  # noqa: E402
 
 TESTS = ["set", "get", "incr", "mset"]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One benchmarked operation.
+
+    `test` is a redis-benchmark -t name; `command` (if set) is a custom command line given to
+    redis-benchmark instead (its CSV row is named after it). `setup(n)` returns the RESP
+    commands sent to the server right before each run of n requests, outside the timing.
+    `keyspace` overrides -r. The run has requests // div_unpipelined (or // div_pipelined with
+    -P) requests.
+    """
+
+    name: str
+    test: str | None = None
+    command: tuple[str, ...] = ()
+    setup: Callable[[int], list[bytes]] | None = None
+    keyspace: int | None = None
+    div_unpipelined: int = 1
+    div_pipelined: int = 1
+
+
+COLL_KEYS = (b"mylist", b"myset", b"myhash", b"myzset", b"zbench")
+ZBENCH_MEMBERS = 1000  # > zset-max-listpack-entries (128): a skiplist on both servers
+
+
+def _reset() -> list[bytes]:
+    return [resp(b"DEL", *COLL_KEYS)]
+
+
+def _list_of(n: int) -> list[bytes]:
+    """mylist with n 3-byte elements (redis-benchmark's LPUSH writes 3-byte values too)."""
+    out = _reset()
+    chunk = 1000
+    for i in range(0, n, chunk):
+        k = min(chunk, n - i)
+        out.append(b"*%d\r\n$5\r\nLPUSH\r\n$6\r\nmylist\r\n" % (k + 2) + b"$3\r\nxxx\r\n" * k)
+    return out
+
+
+def _zbench(_n: int) -> list[bytes]:
+    """zbench: members member:<12 digits> (redis-benchmark's __rand_int__ form), score = n."""
+    out = _reset()
+    args = []
+    for i in range(ZBENCH_MEMBERS):
+        args += [b"%d" % i, b"member:%012d" % i]
+    out.append(resp(b"ZADD", b"zbench", *args))
+    return out
+
+
+WORKLOADS: dict[str, Workload] = {w.name: w for w in [
+    # strings suite: redis-benchmark's own tests on the prefilled keyspace (see prefill()).
+    Workload("set", test="set"),
+    Workload("get", test="get"),
+    Workload("incr", test="incr"),
+    Workload("mset", test="mset", div_pipelined=4),  # 10 keys per request
+    # collections suite: one key each, emptied (and preloaded where needed) before each run.
+    Workload("lpush", test="lpush", setup=lambda n: _reset()),  # LPUSH mylist <3 bytes>
+    # RPOP mylist on a list holding more elements than the run pops (with -P, redis-benchmark
+    # sends up to clients x pipeline commands beyond -n: 800 at -c 50 -P 16).
+    Workload("rpop", test="rpop", setup=lambda n: _list_of(n + 2000)),
+    # The LRANGE half of redis-benchmark's lrange_100 test (LRANGE mylist 0 99), on a list we
+    # preload, so that the server CPU counts the LRANGEs only (-t lrange_100 would also time
+    # its own LPUSH preload in the same run).
+    Workload("lrange_100", command=("LRANGE", "mylist", "0", "99"),
+             setup=lambda n: _list_of(1000), div_unpipelined=2, div_pipelined=10),
+    Workload("sadd", test="sadd", setup=lambda n: _reset()),  # SADD myset element:<rand>
+    Workload("hset", test="hset", setup=lambda n: _reset()),  # HSET myhash element:<rand> <3 bytes>
+    Workload("zadd", test="zadd", setup=lambda n: _reset()),  # ZADD myzset <rand> element:<rand>
+    Workload("zrange", command=("ZRANGE", "zbench", "0", "9", "WITHSCORES"), setup=_zbench),
+    Workload("zrank", command=("ZRANK", "zbench", "member:__rand_int__"), setup=_zbench,
+             keyspace=ZBENCH_MEMBERS),
+]}
+
+SUITES = {
+    "strings": TESTS,
+    "collections": ["lpush", "rpop", "lrange_100", "sadd", "hset", "zadd", "zrange", "zrank"],
+}
 
 
 def parse_args() -> argparse.Namespace:
@@ -51,11 +140,16 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--keyspace", type=int, default=1_000_000, help="redis-benchmark -r")
     p.add_argument("--pipeline", type=int, default=16, help="-P of the pipelined runs")
-    p.add_argument("--tests", default=",".join(TESTS), help="comma-separated redis-benchmark tests")
+    p.add_argument("--suite", choices=sorted(SUITES), default="strings",
+                   help="strings (default): set,get,incr,mset on a prefilled keyspace; "
+                        "collections: " + ",".join(SUITES["collections"]))
+    p.add_argument("--tests", help="comma-separated workloads (default: the suite's); any of "
+                   + ",".join(WORKLOADS))
     p.add_argument("--no-pipelined", action="store_true", help="skip the -P runs")
     p.add_argument("--no-unpipelined", action="store_true", help="skip the -P 1 runs")
     p.add_argument("--no-prefill", action="store_true",
-                   help="do not load key:<n> and counter:<n> for the whole keyspace first")
+                   help="do not load key:<n> and counter:<n> for the whole keyspace first "
+                        "(never done for the collections suite)")
     p.add_argument("--quiet-threshold", type=float, default=0.5,
                    help="before each pair of runs, wait until other processes use less than this "
                         "many cores (default 0.5)")
@@ -77,7 +171,13 @@ def parse_args() -> argparse.Namespace:
     a.rounds = a.rounds or (1 if a.quick else 5)
     a.requests = a.requests or (20_000 if a.quick else 100_000)
     a.requests_pipelined = a.requests_pipelined or (200_000 if a.quick else 1_000_000)
-    a.tests = [t.strip().lower() for t in a.tests.split(",") if t.strip()]
+    a.tests = ([t.strip().lower() for t in a.tests.split(",") if t.strip()] if a.tests
+               else list(SUITES[a.suite]))
+    unknown = [t for t in a.tests if t not in WORKLOADS]
+    if unknown:
+        p.error(f"unknown workloads {unknown}; known: {','.join(WORKLOADS)}")
+    if a.suite == "collections":
+        a.no_prefill = True
     return a
 
 
@@ -96,12 +196,28 @@ def prefill(server: Server, keyspace: int) -> None:
     print(f"  prefilled {server.name}: {n} keys in {time.monotonic() - t:.1f} s", flush=True)
 
 
-def run_one(server: Server, test: str, requests: int, pipeline: int, args) -> dict:
+def requests_for(w: Workload, requests: int, pipeline: int) -> int:
+    return requests // (w.div_pipelined if pipeline > 1 else w.div_unpipelined)
+
+
+def bench_cmd(w: Workload, port: int, requests: int, pipeline: int, args) -> list[str]:
     cmd = ["taskset", "-c", args.bench_cpu, common.tool("redis-benchmark"),
-           "-h", "127.0.0.1", "-p", str(server.port), "-c", str(args.clients),
-           "-n", str(requests), "-r", str(args.keyspace), "-t", test, "--csv"]
+           "-h", "127.0.0.1", "-p", str(port), "-c", str(args.clients),
+           "-n", str(requests), "-r", str(w.keyspace or args.keyspace), "--csv"]
     if pipeline > 1:
         cmd += ["-P", str(pipeline)]
+    if w.command:
+        cmd += list(w.command)
+    else:
+        cmd += ["-t", w.test or w.name]
+    return cmd
+
+
+def run_one(server: Server, test: str, requests: int, pipeline: int, args) -> dict:
+    w = WORKLOADS[test]
+    if w.setup is not None:
+        common.load_keys(server.port, w.setup(requests), batch=100)
+    cmd = bench_cmd(w, server.port, requests, pipeline, args)
     busy0 = common.machine_busy_seconds()
     cpu0 = server.cpu_seconds()
     tick0 = common.cpu_seconds_ticks(server.pid)
@@ -151,7 +267,7 @@ def main() -> None:
     if not args.no_pipelined:
         modes.append((args.pipeline, args.requests_pipelined))
 
-    print(f"# compare.py: rounds={args.rounds} clients={args.clients} keyspace={args.keyspace} "
+    print(f"# compare.py: suite={args.suite} rounds={args.rounds} clients={args.clients} keyspace={args.keyspace} "
           f"requests={args.requests} requests_pipelined={args.requests_pipelined} "
           f"tests={','.join(args.tests)} server_cpu={args.server_cpu} bench_cpu={args.bench_cpu}")
     print(f"# ferrodis: {fbin}\n# redis:    {rbin}")
@@ -172,13 +288,14 @@ def main() -> None:
             for s in (ferrodis, redis):
                 prefill(s, args.keyspace)
         pair = [ferrodis, redis]
+        tw = max(5, *(len(t) for t in args.tests))
         for r in range(args.rounds):
             order = pair if r % 2 == 0 else pair[::-1]
             print(f"## round {r + 1}/{args.rounds}: {' then '.join(s.name for s in order)}  "
                   f"(loadavg {common.loadavg()})", flush=True)
             for pipeline, requests in modes:
                 for test in args.tests:
-                    n = requests // 4 if (pipeline > 1 and test == "mset") else requests
+                    n = requests_for(WORKLOADS[test], requests, pipeline)
                     waited, busy = (common.wait_quiet(args.quiet_threshold, args.max_wait)
                                     if args.max_wait > 0 else (0.0, float("nan")))
                     for s in order:
@@ -191,7 +308,7 @@ def main() -> None:
                         run["round"] = r
                         run["waited"] = waited
                         runs.append(run)
-                        print(f"  {s.name:8} {test:5} P={pipeline:<2} {run['rps']:>11.0f} rps  "
+                        print(f"  {s.name:8} {test:{tw}} P={pipeline:<2} {run['rps']:>11.0f} rps  "
                               f"server cpu {run['server_cpu']:5.2f}s / wall {run['wall']:5.2f}s  "
                               f"client cpu {run['client_cpu']:5.2f}s  "
                               f"foreign {run['foreign'] / run['wall']:4.2f} cores"
@@ -224,7 +341,9 @@ def report(runs: list[dict], args, modes) -> None:
     print()
     print("Medians over rounds; ratio = ferrodis / redis (above 1: ferrodis better).")
     print("Ratio range = min..max of the per-round ratios.")
-    hdr = (f"{'test':<10} {'ferrodis rps':>13} {'redis rps':>11} {'ratio':>6} {'range':>11}   "
+    # Name column: 10 wide as before, wider for names like "LRANGE_100 P16".
+    wn = max([10] + [len(t) + (0 if pl == 1 else len(f" P{pl}")) for pl, _ in modes for t in args.tests])
+    hdr = (f"{'test':<{wn}} {'ferrodis rps':>13} {'redis rps':>11} {'ratio':>6} {'range':>11}   "
            f"{'ferrodis req/cpu-s':>18} {'redis req/cpu-s':>15} {'ratio':>6} {'range':>11}  {'foreign':>7}")
     print(hdr)
     print("-" * len(hdr))
@@ -237,7 +356,7 @@ def report(runs: list[dict], args, modes) -> None:
             r_cpu = pick("redis", test, pipeline, "req_per_cpu_s")
             if not f_rps or not r_rps:
                 name = test.upper() + ("" if pipeline == 1 else f" P{pipeline}")
-                print(f"{name:<10} (no pair left)")
+                print(f"{name:<{wn}} (no pair left)")
                 continue
             per_round_rps = [a / b for a, b in zip(f_rps, r_rps)]
             per_round_cpu = [a / b for a, b in zip(f_cpu, r_cpu)]
@@ -248,7 +367,7 @@ def report(runs: list[dict], args, modes) -> None:
             ratios_rps.setdefault(pipeline, []).append(rr)
             ratios_cpu.setdefault(pipeline, []).append(rc)
             name = test.upper() + ("" if pipeline == 1 else f" P{pipeline}")
-            print(f"{name:<10} {median(f_rps):>13.0f} {median(r_rps):>11.0f} {rr:>6.2f} "
+            print(f"{name:<{wn}} {median(f_rps):>13.0f} {median(r_rps):>11.0f} {rr:>6.2f} "
                   f"{min(per_round_rps):>5.2f}..{max(per_round_rps):<4.2f}   "
                   f"{median(f_cpu):>18.0f} {median(r_cpu):>15.0f} {rc:>6.2f} "
                   f"{min(per_round_cpu):>5.2f}..{max(per_round_cpu):<4.2f}  {foreign:>7.2f}")

@@ -7,8 +7,12 @@ with the given tests and pipeline depth, then prints `perf report` (self time, b
 and writes the raw data to --out. Call graphs: `--call-graph dwarf` by default, since the
 release build keeps debug line info but no frame pointers.
 
-Usage: bench/profile.py [--server ferrodis|redis] [--tests set,get] [--requests 2000000]
-       [--pipeline 16] [--out /tmp/ferrodis.perf.data] [--call-graph dwarf|fp|none]
+With --workload NAME (a compare.py workload, e.g. hset or zrank) it runs that workload
+instead, with compare.py's per-run setup and no keyspace prefill.
+
+Usage: bench/profile.py [--server ferrodis|redis] [--tests set,get | --workload zrank]
+       [--requests 2000000] [--pipeline 16] [--out /tmp/ferrodis.perf.data]
+       [--call-graph dwarf|fp|none]
 Then explore with: perf report -i <out> --no-children [-g caller]
 """
 
@@ -24,13 +28,15 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 from common import Server  # noqa: E402
-from compare import prefill  # noqa: E402
+from compare import WORKLOADS, bench_cmd, prefill  # noqa: E402
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--server", choices=["ferrodis", "redis"], default="ferrodis")
     p.add_argument("--tests", default="set,get")
+    p.add_argument("--workload", choices=sorted(WORKLOADS),
+                   help="profile this compare.py workload instead of --tests")
     p.add_argument("--requests", type=int, default=2_000_000)
     p.add_argument("--pipeline", type=int, default=16)
     p.add_argument("--clients", type=int, default=50)
@@ -49,7 +55,11 @@ def main() -> None:
         else common.redis_bin(args.redis_bin)
     server = Server(args.server, binary, args.server_cpu).start()
     try:
-        prefill(server, args.keyspace)
+        wl = WORKLOADS[args.workload] if args.workload else None
+        if wl is None:
+            prefill(server, args.keyspace)
+        elif wl.setup is not None:
+            common.load_keys(server.port, wl.setup(args.requests), batch=100)
         perf = ["perf", "record", "-F", str(args.freq), "-p", str(server.pid), "-o", args.out]
         if args.call_graph == "dwarf":
             perf += ["--call-graph", "dwarf,16384"]
@@ -60,16 +70,20 @@ def main() -> None:
         if rec.poll() is not None:
             common.die("perf record failed: " + rec.stderr.read().decode(errors="replace"))
         cpu0 = server.cpu_seconds()
-        bench = ["taskset", "-c", args.bench_cpu, common.tool("redis-benchmark"), "-h", "127.0.0.1",
-                 "-p", str(server.port), "-c", str(args.clients), "-n", str(args.requests),
-                 "-r", str(args.keyspace), "-P", str(args.pipeline), "-t", args.tests, "--csv"]
+        if wl is None:
+            bench = ["taskset", "-c", args.bench_cpu, common.tool("redis-benchmark"), "-h",
+                     "127.0.0.1", "-p", str(server.port), "-c", str(args.clients), "-n",
+                     str(args.requests), "-r", str(args.keyspace), "-P", str(args.pipeline),
+                     "-t", args.tests, "--csv"]
+        else:
+            bench = bench_cmd(wl, server.port, args.requests, args.pipeline, args)
         print("$ " + " ".join(bench), flush=True)
         out = subprocess.run(bench, capture_output=True, check=True).stdout.decode()
         cpu = server.cpu_seconds() - cpu0
         rec.send_signal(signal.SIGINT)
         rec.wait(timeout=60)
         print(out.strip())
-        ntests = len(args.tests.split(","))
+        ntests = 1 if wl is not None else len(args.tests.split(","))
         print(f"server CPU {cpu:.2f} s for {ntests * args.requests} requests: "
               f"{cpu / (ntests * args.requests) * 1e9:.0f} ns/request", flush=True)
     finally:

@@ -33,5 +33,7 @@ pub mod db;
 pub mod repl;
 pub mod server;
 pub mod stats;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod types;
 pub mod util;

@@ -729,52 +729,7 @@ pub static COMMANDS: &[CommandSpec] = &[
 
 #[cfg(test)]
 mod tests {
-    use crate::cmd::dispatch;
-    use crate::cmd::registry::registry;
-    use crate::config::Config;
-    use crate::conn::client::Client;
-    use crate::repl::propagate::Record;
-    use crate::server::Server;
-    use crate::stats::WorkerStats;
-    use resp::parse::OwnedArgv;
-    use resp::ReplyBuf;
-    use std::sync::mpsc::Receiver;
-    use std::sync::Arc;
-
-    /// An in-process server with one client, and the propagation stream.
-    struct Harness {
-        srv: Arc<Server>,
-        client: Client,
-        stats: WorkerStats,
-        rx: Receiver<Record>,
-    }
-
-    impl Harness {
-        fn new() -> Self {
-            let srv = Server::new(Config::from_directives(&[], None).expect("default config"));
-            let addr = "127.0.0.1:1".parse().expect("addr");
-            let info = srv.clients.register(addr, addr, -1, None);
-            let client = Client::new(info, true);
-            let stats = WorkerStats::new(registry().id_count());
-            let rx = srv.prop.subscribe();
-            Harness { srv, client, stats, rx }
-        }
-
-        /// Runs a command; returns what it propagated, as space-joined strings.
-        fn prop(&mut self, args: &[&str]) -> Vec<String> {
-            let argv = OwnedArgv::from_slices(args);
-            let mut out = ReplyBuf::new();
-            dispatch::execute(&self.srv, &mut self.client, &mut out, argv.view(), &self.stats);
-            let mut recs = Vec::new();
-            while let Ok(r) = self.rx.try_recv() {
-                let v = r.argv.view();
-                let words: Vec<String> =
-                    v.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
-                recs.push(words.join(" "));
-            }
-            recs
-        }
-    }
+    use crate::testkit::Harness;
 
     #[test]
     fn lmpop_propagates_as_pop_with_count() {

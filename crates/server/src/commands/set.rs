@@ -975,48 +975,7 @@ pub static COMMANDS: &[CommandSpec] = &[
 
 #[cfg(test)]
 mod tests {
-    use std::net::SocketAddr;
-    use std::sync::Arc;
-
-    use resp::parse::OwnedArgv;
-    use resp::ReplyBuf;
-
-    use crate::cmd::dispatch;
-    use crate::config::Config;
-    use crate::conn::client::Client;
-    use crate::repl::propagate::Record;
-    use crate::server::Server;
-    use crate::stats::WorkerStats;
-
-    struct Harness {
-        srv: Arc<Server>,
-        client: Client,
-        out: ReplyBuf,
-        stats: Arc<WorkerStats>,
-    }
-
-    impl Harness {
-        fn new(directives: &[(&str, &str)]) -> Harness {
-            let d: Vec<(String, Vec<String>)> =
-                directives.iter().map(|(k, v)| (k.to_string(), vec![v.to_string()])).collect();
-            let srv = Server::new(Config::from_directives(&d, None).expect("config"));
-            let addr: SocketAddr = "127.0.0.1:1".parse().expect("addr");
-            let info = srv.clients.register(addr, addr, -1, None);
-            let stats = srv.stats.register();
-            Harness { client: Client::new(info, true), out: ReplyBuf::new(), srv, stats }
-        }
-
-        fn run(&mut self, args: &[&str]) -> String {
-            let argv = OwnedArgv::from_slices(args.iter().map(|a| a.as_bytes()));
-            self.out.clear();
-            dispatch::execute(&self.srv, &mut self.client, &mut self.out, argv.view(), &self.stats);
-            String::from_utf8_lossy(self.out.as_bytes()).into_owned()
-        }
-    }
-
-    fn words(r: &Record) -> Vec<String> {
-        r.argv.view().iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect()
-    }
+    use crate::testkit::{words, Harness};
 
     /// The members of a flat reply of bulk strings.
     fn bulks(r: &str) -> Vec<String> {
@@ -1029,26 +988,26 @@ mod tests {
 
     #[test]
     fn spop_propagates_as_srem_or_del() {
-        let mut h = Harness::new(&[]);
+        let mut h = Harness::new();
         let rx = h.srv.prop.subscribe();
         let members: Vec<String> = (0..3000).map(|i| format!("m{i}")).collect();
         let mut add = vec!["SADD", "s"];
         add.extend(members.iter().map(|m| m.as_str()));
-        h.run(&add);
+        h.reply(&add);
         // One member: SREM key member.
-        let one = h.run(&["SPOP", "s"]);
+        let one = h.reply(&["SPOP", "s"]);
         // A count, popped one by one (the set is large): SREMs of up to 1024 members.
-        let many = bulks(&h.run(&["SPOP", "s", "1500"]));
+        let many = bulks(&h.reply(&["SPOP", "s", "1500"]));
         assert_eq!(many.len(), 1500);
         // Most of what is left (case 3: the remainder is rebuilt).
-        let most = bulks(&h.run(&["SPOP", "s", "1400"]));
+        let most = bulks(&h.reply(&["SPOP", "s", "1400"]));
         assert_eq!(most.len(), 1400);
         // Nothing, then everything: a DEL.
-        assert_eq!(h.run(&["SPOP", "s", "0"]), "*0\r\n");
-        assert_eq!(h.run(&["SPOP", "nokey", "5"]), "*0\r\n");
-        let rest = bulks(&h.run(&["SPOP", "s", "1000"]));
+        assert_eq!(h.reply(&["SPOP", "s", "0"]), "*0\r\n");
+        assert_eq!(h.reply(&["SPOP", "nokey", "5"]), "*0\r\n");
+        let rest = bulks(&h.reply(&["SPOP", "s", "1000"]));
         assert_eq!(rest.len(), 99);
-        assert_eq!(h.run(&["EXISTS", "s"]), ":0\r\n");
+        assert_eq!(h.reply(&["EXISTS", "s"]), ":0\r\n");
 
         let got: Vec<Vec<String>> = rx.try_iter().map(|r| words(&r)).collect();
         assert_eq!(got[0][0], "SADD");
@@ -1071,23 +1030,23 @@ mod tests {
 
     #[test]
     fn spop_emptying_the_set_propagates_unlink_under_lazyfree() {
-        let mut h = Harness::new(&[("lazyfree-lazy-server-del", "yes")]);
+        let mut h = Harness::with(&[("lazyfree-lazy-server-del", "yes")]);
         let rx = h.srv.prop.subscribe();
-        h.run(&["SADD", "s", "a", "b"]);
-        assert_eq!(bulks(&h.run(&["SPOP", "s", "2"])).len(), 2);
+        h.reply(&["SADD", "s", "a", "b"]);
+        assert_eq!(bulks(&h.reply(&["SPOP", "s", "2"])).len(), 2);
         let got: Vec<Vec<String>> = rx.try_iter().map(|r| words(&r)).collect();
         assert_eq!(got, [vec!["SADD", "s", "a", "b"], vec!["UNLINK", "s"]]);
     }
 
     #[test]
     fn a_listpack_spop_deletes_exactly_what_it_returns() {
-        let mut h = Harness::new(&[]);
+        let mut h = Harness::new();
         for count in ["1", "3", "8", "9"] {
-            h.run(&["DEL", "s"]);
-            h.run(&["SADD", "s", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]);
-            assert_eq!(h.run(&["OBJECT", "ENCODING", "s"]), "$8\r\nlistpack\r\n");
-            let popped = bulks(&h.run(&["SPOP", "s", count]));
-            let left = bulks(&h.run(&["SMEMBERS", "s"]));
+            h.reply(&["DEL", "s"]);
+            h.reply(&["SADD", "s", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]);
+            assert_eq!(h.reply(&["OBJECT", "ENCODING", "s"]), "$8\r\nlistpack\r\n");
+            let popped = bulks(&h.reply(&["SPOP", "s", count]));
+            let left = bulks(&h.reply(&["SMEMBERS", "s"]));
             assert_eq!(popped.len() + left.len(), 10);
             assert!(popped.iter().all(|m| !left.contains(m)));
         }

@@ -906,64 +906,8 @@ pub static COMMANDS: &[CommandSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::resolve_range;
-    use crate::cmd::dispatch;
-    use crate::cmd::registry::registry;
-    use crate::config::Config;
-    use crate::conn::client::Client;
-    use crate::repl::propagate::Record;
-    use crate::server::Server;
-    use crate::stats::WorkerStats;
+    use crate::testkit::Harness;
     use crate::util::time::now_ms;
-    use resp::parse::OwnedArgv;
-    use resp::ReplyBuf;
-    use std::sync::mpsc::Receiver;
-    use std::sync::Arc;
-
-    /// An in-process server with one client, and the propagation stream.
-    struct Harness {
-        srv: Arc<Server>,
-        client: Client,
-        stats: WorkerStats,
-        rx: Receiver<Record>,
-    }
-
-    impl Harness {
-        fn new() -> Self {
-            let srv = Server::new(Config::from_directives(&[], None).expect("default config"));
-            let addr = "127.0.0.1:1".parse().expect("addr");
-            let info = srv.clients.register(addr, addr, -1, None);
-            let client = Client::new(info, true);
-            let stats = WorkerStats::new(registry().id_count());
-            let rx = srv.prop.subscribe();
-            Harness { srv, client, stats, rx }
-        }
-
-        /// Runs a command; returns its reply and what it propagated.
-        fn run(&mut self, args: &[&str]) -> (String, Vec<Vec<String>>) {
-            let argv = OwnedArgv::from_slices(args);
-            let mut out = ReplyBuf::new();
-            dispatch::execute(&self.srv, &mut self.client, &mut out, argv.view(), &self.stats);
-            let reply = String::from_utf8_lossy(out.as_bytes()).into_owned();
-            let mut recs = Vec::new();
-            while let Ok(r) = self.rx.try_recv() {
-                let v = r.argv.view();
-                recs.push(v.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect());
-            }
-            (reply, recs)
-        }
-
-        /// What a command propagated, as space-joined strings.
-        fn prop(&mut self, args: &[&str]) -> Vec<String> {
-            self.run(args).1.into_iter().map(|r| r.join(" ")).collect()
-        }
-
-        /// OBJECT ENCODING of `key` in db 0.
-        fn encoding(&self, key: &str) -> &'static str {
-            let ks = &self.srv.keyspace;
-            let shard = ks.dbs[0].shards[ks.shard_of(key.as_bytes())].0.lock();
-            shard.dict.get(key.as_bytes()).map_or("none", |e| e.val.encoding())
-        }
-    }
 
     /// Parses the ms of a `... PXAT ms` / `PEXPIREAT k ms` record.
     fn last_ms(rec: &str) -> i64 {

@@ -104,6 +104,63 @@ fn keys(ctx: &mut Ctx<'_>) -> CmdResult {
     Ok(())
 }
 
+/// The options of SCAN, HSCAN, SSCAN and ZSCAN (Redis's `scanGenericCommand`).
+pub struct ScanOpts<'a> {
+    pub count: usize,
+    /// None for no MATCH, or for `*` (which matches everything: the matcher is skipped).
+    pub pattern: Option<&'a [u8]>,
+    /// SCAN's TYPE filter.
+    pub typ: Option<&'a [u8]>,
+}
+
+impl ScanOpts<'_> {
+    /// True if `s` passes MATCH.
+    pub fn matches(&self, s: &[u8]) -> bool {
+        self.pattern.is_none_or(|p| glob::matches(p, s, false))
+    }
+}
+
+/// The cursor argument of a SCAN-family command, or Redis's error. Checked before the key
+/// is looked up, as Redis does.
+pub fn scan_cursor(a: &[u8]) -> Result<u64, CmdError> {
+    parse_cursor(a).ok_or(CmdError::msg(INVALID_CURSOR))
+}
+
+/// Parses the options from `argv[from]` on: `MATCH pattern`, `COUNT n` (at least 1) and, for
+/// SCAN itself (`with_type`), `TYPE type`; anything else is a syntax error, as in Redis. The
+/// key commands parse them after looking the key up (a missing key answers an empty scan
+/// whatever the options).
+pub fn scan_opts<'a>(
+    argv: &Argv<'a>,
+    from: usize,
+    with_type: bool,
+) -> Result<ScanOpts<'a>, CmdError> {
+    let mut o = ScanOpts { count: 10, pattern: None, typ: None };
+    let mut i = from;
+    while i < argv.len() {
+        let a = argv.get(i);
+        if i + 1 >= argv.len() {
+            return Err(CmdError::Syntax);
+        }
+        let v = argv.get(i + 1);
+        if is(a, "count") {
+            let n = int(v)?;
+            if n < 1 {
+                return Err(CmdError::Syntax);
+            }
+            o.count = n as usize;
+        } else if is(a, "match") {
+            o.pattern = Some(v).filter(|p| *p != b"*");
+        } else if with_type && is(a, "type") {
+            o.typ = Some(v);
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    Ok(o)
+}
+
 /// Parses a SCAN cursor as Redis does (`strtoul` base 10 on the whole argument): an
 /// optional sign (a minus wraps around), digits, nothing else; no leading blank; the empty
 /// string is cursor 0; out of range for 64 bits is an error.
@@ -128,40 +185,17 @@ pub fn parse_cursor(a: &[u8]) -> Option<u64> {
 
 /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 fn scan(ctx: &mut Ctx<'_>) -> CmdResult {
-    let cursor = parse_cursor(ctx.arg(1)).ok_or(CmdError::msg(INVALID_CURSOR))?;
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut typ: Option<&[u8]> = None;
-    let mut i = 2;
-    while i < ctx.argc() {
-        let a = ctx.arg(i);
-        let has_value = i + 1 < ctx.argc();
-        if is(a, "count") && has_value {
-            count = int(ctx.arg(i + 1))?;
-            if count < 1 {
-                return Err(CmdError::Syntax);
-            }
-        } else if is(a, "match") && has_value {
-            pattern = Some(ctx.arg(i + 1));
-        } else if is(a, "type") && has_value {
-            typ = Some(ctx.arg(i + 1));
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    // A lone `*` matches everything: skip the matcher, as Redis does.
-    let pattern = pattern.filter(|p| *p != b"*");
-    let (next, found) = ctx.db.scan_step(cursor, count as usize, |e| {
+    let cursor = scan_cursor(ctx.arg(1))?;
+    let o = scan_opts(&ctx.argv, 2, true)?;
+    let count = o.count;
+    let typ = o.typ;
+    let (next, found) = ctx.db.scan_step(cursor, count, |e| {
         if let Some(t) = typ {
             if !t.eq_ignore_ascii_case(e.val.type_name().as_bytes()) {
                 return false;
             }
         }
-        match pattern {
-            Some(p) => glob::matches(p, e.key.as_slice(), false),
-            None => true,
-        }
+        o.matches(e.key.as_slice())
     });
     ctx.out.array(2);
     ctx.out.bulk(itoa::Buffer::new().format(next).as_bytes());

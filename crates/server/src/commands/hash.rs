@@ -11,11 +11,10 @@ use std::collections::HashSet;
 use crate::cmd::args::{int, is};
 use crate::cmd::spec::{acl, flags as f, kflags as k, Arg, CommandSpec, Group, KeySpec};
 use crate::cmd::{CmdError, CmdResult, Ctx};
-use crate::commands::generic::parse_cursor;
+use crate::commands::generic::{scan_cursor, scan_opts};
 use crate::db::view::Lookup;
 use crate::db::{DbCtx, NO_EXPIRE};
 use crate::types::{Hash, Kind, Value};
-use crate::util::glob;
 use collections::LpValue;
 use resp::ReplyBuf;
 
@@ -23,7 +22,6 @@ const NOT_INT_VALUE: &str = "ERR hash value is not an integer";
 const NOT_FLOAT_VALUE: &str = "ERR hash value is not a float";
 const NAN_OR_INF: &str = "ERR value is NaN or Infinity";
 const WOULD_BE_NAN: &str = "ERR increment would produce NaN or Infinity";
-const INVALID_CURSOR: &str = "ERR invalid cursor";
 const COUNT_RANGE: &str =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 const OUT_OF_RANGE: &str = "ERR value is out of range";
@@ -441,36 +439,18 @@ fn hrandfield(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// HSCAN key cursor [MATCH pattern] [COUNT count]
 fn hscan(ctx: &mut Ctx<'_>) -> CmdResult {
-    let cursor = parse_cursor(ctx.arg(2)).ok_or(CmdError::msg(INVALID_CURSOR))?;
     let argv = ctx.argv;
+    let cursor = scan_cursor(argv.get(2))?;
     let Some(h) = read(&mut ctx.db, argv.get(1))? else {
         ctx.out.array(2);
         ctx.out.bulk(b"0");
         ctx.out.array(0);
         return Ok(());
     };
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < argv.len() {
-        let a = argv.get(i);
-        let has_value = i + 1 < argv.len();
-        if is(a, "count") && has_value {
-            count = int(argv.get(i + 1))?;
-            if count < 1 {
-                return Err(CmdError::Syntax);
-            }
-        } else if is(a, "match") && has_value {
-            pattern = Some(argv.get(i + 1));
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    let pattern = pattern.filter(|p| *p != b"*");
+    let o = scan_opts(&argv, 3, false)?;
     let mut items: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-    let next = h.scan(cursor, count as usize, |k, v| {
-        let keep = pattern.is_none_or(|p| k.with_bytes(|k| glob::matches(p, k, false)));
+    let next = h.scan(cursor, o.count, |k, v| {
+        let keep = k.with_bytes(|k| o.matches(k));
         if keep {
             items.push((k.to_vec(), v.to_vec()));
         }

@@ -22,13 +22,12 @@ use resp::ReplyBuf;
 use crate::cmd::args::{int, is};
 use crate::cmd::spec::{acl, flags as f, kflags as k, Arg, CommandSpec, Group, KeySpec};
 use crate::cmd::{CmdError, CmdResult, Ctx};
-use crate::commands::generic::parse_cursor;
+use crate::commands::generic::{scan_cursor, scan_opts};
 use crate::config::encoding::Limits;
 use crate::db::view::Lookup;
 use crate::db::NO_EXPIRE;
 use crate::types::set::{Elem, InterBuilder};
 use crate::types::{Kind, Set, StrValue, Value};
-use crate::util::glob;
 
 const POSITIVE: &str = "ERR value is out of range, must be positive";
 const SRANDMEMBER_RANGE: &str =
@@ -36,7 +35,6 @@ const SRANDMEMBER_RANGE: &str =
 const NUMKEYS: &str = "ERR numkeys should be greater than 0";
 const NUMKEYS_ARGS: &str = "ERR Number of keys can't be greater than number of args";
 const LIMIT_NEGATIVE: &str = "ERR LIMIT can't be negative";
-const INVALID_CURSOR: &str = "ERR invalid cursor";
 const TOO_MANY: &str = "ERR count is too large for one reply";
 
 /// SPOP propagates its SREMs in batches of this many members (Redis's batch size).
@@ -771,7 +769,7 @@ fn sdiffstore(ctx: &mut Ctx<'_>) -> CmdResult {
 /// and listpack sets come back whole with cursor 0, as in Redis.
 fn sscan(ctx: &mut Ctx<'_>) -> CmdResult {
     let key = ctx.arg(1);
-    let cursor = parse_cursor(ctx.arg(2)).ok_or(CmdError::msg(INVALID_CURSOR))?;
+    let cursor = scan_cursor(ctx.arg(2))?;
     let argv = ctx.argv;
     let out = &mut *ctx.out;
     let Some(set) =
@@ -780,28 +778,10 @@ fn sscan(ctx: &mut Ctx<'_>) -> CmdResult {
         out.raw(b"*2\r\n$1\r\n0\r\n*0\r\n");
         return Ok(());
     };
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < argv.len() {
-        let a = argv.get(i);
-        let has_value = i + 1 < argv.len();
-        if is(a, "count") && has_value {
-            count = int(argv.get(i + 1))?;
-            if count < 1 {
-                return Err(CmdError::Syntax);
-            }
-        } else if is(a, "match") && has_value {
-            pattern = Some(argv.get(i + 1));
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    let pattern = pattern.filter(|p| *p != b"*");
+    let o = scan_opts(&argv, 3, false)?;
     let mut found: Vec<Vec<u8>> = Vec::new();
-    let next = set.scan(cursor, count as usize, |m| {
-        if pattern.is_none_or(|p| glob::matches(p, m, false)) {
+    let next = set.scan(cursor, o.count, |m| {
+        if o.matches(m) {
             found.push(m.to_vec());
         }
     });

@@ -12,11 +12,10 @@ use std::collections::HashMap;
 use crate::cmd::args::{float, int, is};
 use crate::cmd::spec::{acl, flags as f, kflags as k, Arg, CommandSpec, Group, KeySpec};
 use crate::cmd::{CmdError, CmdResult, Ctx};
-use crate::commands::generic::{parse_cursor, rand64};
+use crate::commands::generic::{rand64, scan_cursor, scan_opts};
 use crate::db::view::{DbCtx, Lookup};
 use crate::db::NO_EXPIRE;
 use crate::types::{Kind, Value, ZSet};
-use crate::util::glob;
 use resp::reply::format_double;
 use resp::ReplyBuf;
 
@@ -1175,36 +1174,17 @@ fn zintercard(ctx: &mut Ctx<'_>) -> CmdResult {
 /// ZSCAN key cursor [MATCH pattern] [COUNT count]
 fn zscan(ctx: &mut Ctx<'_>) -> CmdResult {
     let av = ctx.argv;
-    let cursor = parse_cursor(av.get(2)).ok_or(CmdError::msg("ERR invalid cursor"))?;
+    let cursor = scan_cursor(av.get(2))?;
     let Some(z) = zread(&mut ctx.db, av.get(1))? else {
         ctx.out.array(2);
         ctx.out.bulk(b"0");
         ctx.out.array(0);
         return Ok(());
     };
-    let mut count = 10usize;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < av.len() {
-        let a = av.get(i);
-        let has_value = i + 1 < av.len();
-        if is(a, "count") && has_value {
-            let c = int(av.get(i + 1))?;
-            if c < 1 {
-                return Err(CmdError::Syntax);
-            }
-            count = c as usize;
-        } else if is(a, "match") && has_value {
-            pattern = Some(av.get(i + 1));
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 2;
-    }
-    let pattern = pattern.filter(|p| *p != b"*");
+    let o = scan_opts(&av, 3, false)?;
     let mut found: Vec<(Vec<u8>, f64)> = Vec::new();
-    let next = z.scan(cursor, count, |m, s| {
-        if pattern.is_none_or(|p| glob::matches(p, m, false)) {
+    let next = z.scan(cursor, o.count, |m, s| {
+        if o.matches(m) {
             found.push((m.to_vec(), s));
         }
     });

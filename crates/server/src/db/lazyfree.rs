@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use collections::Dict;
 
@@ -15,8 +15,8 @@ pub static PENDING: AtomicU64 = AtomicU64::new(0);
 /// Keys freed in the background so far (INFO `lazyfreed_objects`).
 pub static FREED: AtomicU64 = AtomicU64::new(0);
 
-fn sender() -> &'static Mutex<Sender<Dict<Entry>>> {
-    static TX: OnceLock<Mutex<Sender<Dict<Entry>>>> = OnceLock::new();
+fn sender() -> &'static Sender<Dict<Entry>> {
+    static TX: OnceLock<Sender<Dict<Entry>>> = OnceLock::new();
     TX.get_or_init(|| {
         let (tx, rx) = channel::<Dict<Entry>>();
         let spawned = std::thread::Builder::new().name("lazyfree".into()).spawn(move || {
@@ -30,7 +30,7 @@ fn sender() -> &'static Mutex<Sender<Dict<Entry>>> {
         if let Err(e) = spawned {
             crate::warning!("lazyfree thread: {e}; freeing synchronously");
         }
-        Mutex::new(tx)
+        tx
     })
 }
 
@@ -41,8 +41,7 @@ pub fn free_later(d: Dict<Entry>) {
     }
     let n = d.len() as u64;
     PENDING.fetch_add(n, Relaxed);
-    let tx = sender().lock().unwrap_or_else(|p| p.into_inner());
-    if let Err(back) = tx.send(d) {
+    if let Err(back) = sender().send(d) {
         drop(back.0);
         PENDING.fetch_sub(n, Relaxed);
     }

@@ -16,6 +16,7 @@
 //! * `blocking/`: clients blocked in BLPOP and friends: the waiter tables, their serving by
 //!   writes, a blocked connection's wait.
 //! * `config/`: the parameter table, redis.conf parsing, CONFIG GET/SET.
+//! * `persist/`: RDB snapshots (forkless), loading, the AOF, the RDB value format.
 //! * `repl/`: the propagation stream (AOF and replicas will consume it).
 //! * `stats/`: counters for INFO.
 //! * `util/`: glob matching, numbers, clocks, hash slots, logging.
@@ -30,6 +31,7 @@ pub mod commands;
 pub mod config;
 pub mod conn;
 pub mod db;
+pub mod persist;
 pub mod repl;
 pub mod server;
 pub mod stats;

@@ -40,6 +40,8 @@ pub struct Server {
     pub clients: Clients,
     pub stats: Stats,
     pub prop: Propagator,
+    /// RDB and AOF state.
+    pub persist: crate::persist::Persist,
     /// Counts of blocked clients and keys (INFO).
     pub blocking: crate::blocking::Counters,
     /// Monotonic start instant (uptime).
@@ -100,6 +102,7 @@ impl Server {
             clients: Clients::default(),
             stats: Stats::new(registry().id_count()),
             prop: Propagator::default(),
+            persist: Default::default(),
             started: Instant::now(),
             run_id: random_hex40(),
             replid: Mutex::new(random_hex40()),

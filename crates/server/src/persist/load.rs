@@ -1,0 +1,1 @@
+//! Loading an RDB stream into the keyspace.

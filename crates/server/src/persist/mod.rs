@@ -1,0 +1,26 @@
+//! Persistence: RDB snapshots (SAVE, BGSAVE, save points, loading at startup), the
+//! append-only file, and the RDB value format shared with DUMP/RESTORE.
+//!
+//! * `rdb/`: the RDB format itself — encoding one entry or value to bytes, decoding a stream
+//!   of items back, CRC64. Knows nothing of threads or files.
+//! * `snapshot.rs`: the forkless point-in-time snapshot (DESIGN.md §5): an epoch flag on
+//!   every entry, and writes that serialize an entry's old state before they touch it.
+//! * `save.rs`: SAVE / BGSAVE / save points / LASTSAVE and the INFO persistence fields; files
+//!   are written to a temporary name and renamed.
+//! * `load.rs`: reading an RDB stream into the keyspace (startup, DEBUG RELOAD, AOF preamble).
+//! * `aof/`: the multi-part append-only file: manifest, base and incremental files, the
+//!   writer fed by the propagation stream, fsync policies with group commit, loading.
+
+pub mod aof;
+pub mod crc64;
+pub mod load;
+pub mod rdb;
+pub mod save;
+pub mod snapshot;
+
+/// Persistence state shared by the whole server.
+#[derive(Default)]
+pub struct Persist {
+    pub aof: aof::AofState,
+    pub rdb: save::RdbState,
+}

@@ -1,0 +1,1 @@
+//! The forkless point-in-time snapshot. See `persist/mod.rs`.

@@ -119,6 +119,10 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
         rbuf.advance(pos);
         info.set_qbuf(rbuf.len(), rbuf.capacity());
+        // appendfsync always: nothing is acknowledged before it is on disk (group commit).
+        if !out.is_empty() {
+            crate::persist::aof::wait_durable(&srv).await;
+        }
         if client.blocked.is_some() {
             // Send what ran before the blocking command, then wait for its answer.
             if !flush(&mut stream, &mut out, &info, &stats, 1).await {

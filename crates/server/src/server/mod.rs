@@ -195,5 +195,6 @@ pub fn shutdown(srv: &Server, why: ShutdownRequest) {
     for c in srv.clients.snapshot() {
         c.kill();
     }
+    crate::persist::aof::shutdown(srv);
     notice!("ferrodis is now ready to exit, bye bye...");
 }

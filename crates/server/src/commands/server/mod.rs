@@ -2,6 +2,7 @@
 //! INFO (`info.rs`), COMMAND (`command.rs`) and DEBUG (`debug.rs`).
 
 pub mod admin;
+pub mod aof;
 pub mod command;
 pub mod config;
 pub mod debug;

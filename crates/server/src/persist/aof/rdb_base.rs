@@ -142,6 +142,23 @@ pub fn load(srv: &Arc<Server>, f: &mut File) -> Result<u64, (u64, String)> {
     Ok(reader.offset())
 }
 
+/// Validates the RDB at the start of `f` without loading it (ferrodis-check-aof); returns
+/// the offset where it ends.
+pub fn check(f: &mut File) -> Result<u64, (u64, String)> {
+    let mut head = Vec::new();
+    (&mut *f).take(64 * 1024).read_to_end(&mut head).map_err(|e| (0, e.to_string()))?;
+    if let Some(end) = aux_only(&head) {
+        return Ok(end);
+    }
+    use std::io::Seek;
+    f.seek(std::io::SeekFrom::Start(0)).map_err(|e| (0, e.to_string()))?;
+    let mut rd = BufReader::with_capacity(64 * 1024, &mut *f);
+    let limits = crate::config::encoding::Limits::default();
+    let mut reader = Reader::new(&mut rd, limits, true).map_err(|e| (e.offset, e.msg))?;
+    while !matches!(reader.next_item().map_err(|e| (e.offset, e.msg))?, Item::Eof) {}
+    Ok(reader.offset())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

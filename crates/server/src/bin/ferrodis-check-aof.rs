@@ -52,7 +52,11 @@ fn count_lines(path: &Path, from: u64, upto: u64) -> u64 {
 /// Checks one file: an optional RDB preamble, then commands.
 fn check_file(path: &Path) -> Checked {
     let mut f = File::open(path).unwrap_or_else(|e| {
-        fail(&format!("Cannot open file {}: {}", path.display(), ferrodis::config::os_error_text(&e)))
+        fail(&format!(
+            "Cannot open file {}: {}",
+            path.display(),
+            ferrodis::config::os_error_text(&e)
+        ))
     });
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     let mut sig = [0u8; 5];
@@ -123,7 +127,8 @@ fn settle(path: &Path, shown: &str, c: &Checked, fix: bool, can_fix: bool) {
         c.size - c.ok_up_to,
         c.ok_up_to
     );
-    let res = std::fs::OpenOptions::new().write(true).open(path).and_then(|f| f.set_len(c.ok_up_to));
+    let res =
+        std::fs::OpenOptions::new().write(true).open(path).and_then(|f| f.set_len(c.ok_up_to));
     match res {
         Ok(()) => println!("Successfully truncated AOF {shown}"),
         Err(e) => fail(&format!("Failed to truncate AOF {shown}: {e}")),
@@ -133,7 +138,11 @@ fn settle(path: &Path, shown: &str, c: &Checked, fix: bool, can_fix: bool) {
 fn check_manifest(manifest: &Path, fix: bool) {
     let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let text = std::fs::read(manifest).unwrap_or_else(|e| {
-        fail(&format!("Cannot open file {}: {}", manifest.display(), ferrodis::config::os_error_text(&e)))
+        fail(&format!(
+            "Cannot open file {}: {}",
+            manifest.display(),
+            ferrodis::config::os_error_text(&e)
+        ))
     });
     let am = Manifest::parse(&text).unwrap_or_else(|e| fail(&e.to_string()));
     println!("Start checking Multi Part AOF");
@@ -188,7 +197,8 @@ fn main() {
         exit(0);
     }
     let mut sig = [0u8; 5];
-    let rdb = File::open(&path).and_then(|mut f| f.read_exact(&mut sig)).is_ok() && &sig == b"REDIS";
+    let rdb =
+        File::open(&path).and_then(|mut f| f.read_exact(&mut sig)).is_ok() && &sig == b"REDIS";
     println!("Start checking {}", if rdb { "RDB-preamble AOF" } else { "Old-Style AOF" });
     let c = check_file(&path);
     let shown = path.display().to_string();

@@ -62,6 +62,8 @@ pub struct AofState {
     inner: Mutex<Inner>,
     me: Mutex<Weak<Server>>,
     rewrite_in_progress: AtomicBool,
+    /// The running rewrite could not open its new incr file: its result must be dropped.
+    rewrite_doomed: AtomicBool,
     rewrite_scheduled: AtomicBool,
     /// Unix seconds when the running rewrite started (-1: none).
     rewrite_started: AtomicI64,
@@ -99,6 +101,7 @@ impl Default for AofState {
             inner: Mutex::new(Inner::default()),
             me: Mutex::new(Weak::new()),
             rewrite_in_progress: AtomicBool::new(false),
+            rewrite_doomed: AtomicBool::new(false),
             rewrite_scheduled: AtomicBool::new(false),
             rewrite_started: AtomicI64::new(-1),
             last_rewrite_secs: AtomicI64::new(-1),
@@ -203,8 +206,7 @@ fn open_on_start(srv: &Server, dir: &Path, prefix: &str, mut am: Manifest) -> Re
         let name = am.new_base(prefix, rdb);
         let bytes = if rdb { rdb_base::empty_base() } else { Vec::new() };
         write_file_synced(&dir.join(&name), &bytes)?;
-        aof.base_size.store(bytes.len() as u64, Relaxed);
-        aof.current_size.store(bytes.len() as u64, Relaxed);
+        // Redis leaves aof_current_size / aof_base_size at 0 for a base made at start.
         notice!("Creating AOF base file {name} on server start");
     }
     let had_incr = !am.incr.is_empty();
@@ -270,8 +272,12 @@ pub fn start(srv: &Arc<Server>) {
 /// point matters (rewrites).
 fn spawn_writer(srv: &Arc<Server>, file: File, path: PathBuf) {
     let aof = &srv.persist.aof;
-    // Wait for a previous writer (stopped by CONFIG SET appendonly no) to finish.
-    wait_writer_exit(aof, std::time::Duration::from_secs(5));
+    // One writer at a time: stop a previous one (a failed enabling rewrite's) and let it
+    // finish.
+    if aof.writer_alive.load(Acquire) {
+        stop_writer(srv);
+        wait_writer_exit(aof, std::time::Duration::from_secs(5));
+    }
     let gen = aof.generation.fetch_add(1, AcqRel) + 1;
     *aof.current_path.lock() = Some(path);
     let (rx, next) = srv.prop.subscribe_at();
@@ -445,6 +451,7 @@ pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
         aof.last_rewrite_ok.store(false, Relaxed);
         return Err(RewriteError::Failed(e));
     }
+    aof.rewrite_doomed.store(false, Relaxed);
     let base_name = format!("{prefix}.{}.base.rdb", aof.inner.lock().manifest.base_seq + 1);
     let enabling = aof.state.load(Acquire) == WAIT_REWRITE;
     let temp_incr = dir.join(format!("temp-{prefix}.incr"));
@@ -485,7 +492,10 @@ fn at_rewrite_start(srv: &Arc<Server>, dir: &Path, prefix: &str, enabling: bool,
                 aof.incr_size.store(0, Relaxed);
                 spawn_writer(srv, f, temp.to_path_buf());
             }
-            Err(e) => warning!("{e}"),
+            Err(e) => {
+                warning!("{e}");
+                aof.rewrite_doomed.store(true, Relaxed);
+            }
         }
         return;
     }
@@ -496,15 +506,19 @@ fn at_rewrite_start(srv: &Arc<Server>, dir: &Path, prefix: &str, enabling: bool,
     let mut am = inner.manifest.clone();
     let name = am.new_incr(prefix);
     let path = dir.join(&name);
+    // Without a new incr file the old one would hold writes the base also holds: the
+    // rewrite's result is then dropped (Redis fails before forking in that case).
     let file = match open_truncate(&path) {
         Ok(f) => f,
         Err(e) => {
             warning!("{e}");
+            aof.rewrite_doomed.store(true, Relaxed);
             return;
         }
     };
     if let Err(e) = manifest::persist(dir, prefix, &am) {
         warning!("{e}");
+        aof.rewrite_doomed.store(true, Relaxed);
         return;
     }
     inner.manifest = am;
@@ -527,7 +541,12 @@ fn rewrite_done(
     if started >= 0 {
         aof.last_rewrite_secs.store(unix_now() - started, Relaxed);
     }
-    let outcome = res.and_then(|_| finish_rewrite(srv, dir, prefix, enabling, temp));
+    let outcome = res.and_then(|_| {
+        if aof.rewrite_doomed.load(Relaxed) {
+            return Err("the new AOF incr file could not be opened".into());
+        }
+        finish_rewrite(srv, dir, prefix, enabling, temp)
+    });
     match outcome {
         Ok(()) => {
             aof.last_rewrite_ok.store(true, Relaxed);

@@ -111,12 +111,6 @@ fn main() {
             warning!("Failed to write PID file: {}", ferrodis::config::os_error_text(&e));
         }
     }
-    // The AOF (issue 4): load it when appendonly is on, then start its writer.
-    if let Err(e) = ferrodis::persist::aof::load_at_startup(&srv) {
-        warning!("{e}");
-        std::process::exit(1);
-    }
-    ferrodis::persist::aof::start(&srv);
     let code = server::run(srv);
     if let Some(pf) = &pidfile {
         let _ = std::fs::remove_file(pf);

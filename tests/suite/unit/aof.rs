@@ -19,7 +19,19 @@ fn start_aof(dir: &Path, extra: &[&str]) -> Proc {
     let d = s(dir);
     let mut args = vec!["--dir", d.as_str(), "--appendonly", "yes"];
     args.extend_from_slice(extra);
-    TestServer::start_with(&args)
+    let p = TestServer::start_with(&args);
+    wait_loaded(&p);
+    p
+}
+
+/// Waits until the server has loaded its dataset (it answers -LOADING meanwhile).
+fn wait_loaded(p: &Proc) {
+    let mut c = p.raw();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !c.cmd_str(&["INFO", "persistence"]).contains("\nloading:0\r\n") {
+        assert!(Instant::now() < deadline, "dataset still loading");
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// SHUTDOWN and wait for the process to end.
@@ -65,6 +77,22 @@ fn start_failing(dir: &Path, extra: &[&str]) -> (i32, String) {
     let text =
         format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), text)
+}
+
+/// Waits until no AOF rewrite runs and the last one succeeded.
+fn wait_rewrite_done(c: &mut RawConn) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let info = c.cmd_str(&["INFO", "persistence"]);
+        if info.contains("aof_rewrite_in_progress:0\r\n")
+            && info.contains("aof_rewrite_scheduled:0\r\n")
+        {
+            assert!(info.contains("aof_last_bgrewrite_status:ok\r\n"), "{info}");
+            return;
+        }
+        assert!(Instant::now() < deadline, "AOF rewrite did not finish: {info}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 fn write_dataset(c: &mut RawConn) {
@@ -162,7 +190,15 @@ fn aof_off_writes_nothing_and_config_set_turns_it_on() {
     assert!(c.cmd_str(&["INFO", "persistence"]).contains("aof_enabled:0\r\n"));
     assert_eq!(c.cmd_str(&["CONFIG", "SET", "appendonly", "yes"]), "+OK\r\n");
     assert!(c.cmd_str(&["INFO", "persistence"]).contains("aof_enabled:1\r\n"));
+    // Written while the base is being made: lands in the first incr file.
     assert_eq!(c.cmd_str(&["SET", "after", "2"]), "+OK\r\n");
+    wait_rewrite_done(&mut c);
+    assert_eq!(c.cmd_str(&["SET", "later", "3"]), "+OK\r\n");
+    let manifest = std::fs::read_to_string(aof_dir(&dir).join("appendonly.aof.manifest")).unwrap();
+    assert_eq!(
+        manifest,
+        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+    );
     assert_eq!(c.cmd_str(&["CONFIG", "SET", "appendonly", "no"]), "+OK\r\n");
     assert!(c.cmd_str(&["INFO", "persistence"]).contains("aof_enabled:0\r\n"));
     assert_eq!(c.cmd_str(&["SET", "not-logged", "3"]), "+OK\r\n");
@@ -170,7 +206,9 @@ fn aof_off_writes_nothing_and_config_set_turns_it_on() {
     stop(p);
     let p = start_aof(&dir, &[]);
     let mut c = p.raw();
+    assert_eq!(c.cmd_str(&["GET", "before"]), "$1\r\n1\r\n");
     assert_eq!(c.cmd_str(&["GET", "after"]), "$1\r\n2\r\n");
+    assert_eq!(c.cmd_str(&["GET", "later"]), "$1\r\n3\r\n");
     assert_eq!(c.cmd_str(&["EXISTS", "not-logged"]), ":0\r\n");
     drop(c);
     stop(p);
@@ -275,7 +313,6 @@ fn aof_written_by_redis_7_with_empty_rdb_base_loads() {
 }
 
 #[test]
-#[ignore = "needs the RDB codec (persist/rdb) to read a non-empty RDB base"]
 fn aof_rewritten_by_redis_7_with_rdb_preamble_loads() {
     load_reference_aof("yes", true);
 }
@@ -494,6 +531,95 @@ fn always_acknowledged_writes_survive_kill_9() {
             .filter(|i| c.cmd_str(&["EXISTS", &format!("c{id}:{i}")]) == ":1\r\n")
             .count() as u64;
         assert_eq!(found, n, "client {id}: {found} of {n} acknowledged writes after kill -9");
+    }
+    drop(c);
+    stop(p);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Sends several commands at once and reads their replies (they run back to back).
+fn pipeline(c: &mut RawConn, cmds: &[&[&str]]) -> Vec<String> {
+    for cmd in cmds {
+        c.send_cmd(cmd);
+    }
+    cmds.iter().map(|_| String::from_utf8_lossy(&c.read_reply()).into_owned()).collect()
+}
+
+#[test]
+fn bgrewriteaof_replaces_the_base_while_writes_go_on() {
+    const WRITERS: usize = 4;
+    const KEYS: usize = 200_000;
+    let dir = temp_dir("aof-rewrite");
+    let p = start_aof(&dir, &["--appendfsync", "always", "--enable-debug-command", "yes"]);
+    let mut c = p.raw();
+    // Not propagated (as in Redis): only a rewrite puts these keys into the AOF.
+    assert_eq!(c.cmd_str(&["DEBUG", "POPULATE", &KEYS.to_string()]), "+OK\r\n");
+    let port = p.port;
+    let stop_flag = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|t| {
+            let stop_flag = stop_flag.clone();
+            std::thread::spawn(move || {
+                let mut c = RawConn::connect(port);
+                let key = format!("ctr:{t}");
+                let mut acked = 0u64;
+                while !stop_flag.load(Ordering::Relaxed) {
+                    let r = c.cmd_str(&["INCR", key.as_str()]);
+                    assert_eq!(r, format!(":{}\r\n", acked + 1));
+                    acked += 1;
+                }
+                acked
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let r = pipeline(&mut c, &[&["BGREWRITEAOF"], &["BGREWRITEAOF"]]);
+    assert_eq!(r[0], "+Background append only file rewriting started\r\n");
+    assert_eq!(r[1], "-ERR Background append only file rewriting already in progress\r\n");
+    wait_rewrite_done(&mut c);
+    // During a BGSAVE the rewrite is scheduled, and the cron starts it afterwards.
+    let r = pipeline(&mut c, &[&["BGSAVE"], &["BGREWRITEAOF"]]);
+    assert_eq!(r[0], "+Background saving started\r\n");
+    assert_eq!(r[1], "+Background append only file rewriting scheduled\r\n");
+    wait_rewrite_done(&mut c);
+    std::thread::sleep(Duration::from_millis(100));
+    stop_flag.store(true, Ordering::Relaxed);
+    let acked: Vec<u64> = writers.into_iter().map(|h| h.join().unwrap()).collect();
+    let info = c.cmd_str(&["INFO", "persistence"]);
+    assert!(info.contains("aof_rewrites:2\r\n"), "{info}");
+    drop(c);
+    stop(p);
+
+    let manifest = std::fs::read_to_string(aof_dir(&dir).join("appendonly.aof.manifest")).unwrap();
+    assert_eq!(
+        manifest,
+        "file appendonly.aof.3.base.rdb seq 3 type b\nfile appendonly.aof.3.incr.aof seq 3 type i\n"
+    );
+    // History files were deleted.
+    let mut files: Vec<String> = std::fs::read_dir(aof_dir(&dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["appendonly.aof.3.base.rdb", "appendonly.aof.3.incr.aof", "appendonly.aof.manifest"]
+    );
+    let (code, out) = check_aof(&[&s(&aof_dir(&dir))]);
+    assert_eq!(code, 0, "{out}");
+
+    let p = start_aof(&dir, &[]);
+    let mut c = p.raw();
+    assert_eq!(c.cmd_str(&["DBSIZE"]), format!(":{}\r\n", KEYS + WRITERS));
+    assert_eq!(c.cmd_str(&["GET", "key:123"]), "$9\r\nvalue:123\r\n");
+    // Every increment exactly once: none lost at the switch of incr file, none replayed on
+    // top of a base that already holds it.
+    for (t, n) in acked.iter().enumerate() {
+        assert!(*n > 0);
+        assert_eq!(
+            c.cmd_str(&["GET", &format!("ctr:{t}")]),
+            format!("${}\r\n{n}\r\n", n.to_string().len())
+        );
     }
     drop(c);
     stop(p);

@@ -202,9 +202,33 @@ impl<'a> Loader<'a> {
         Loader { srv, client, stats: WorkerStats::new(registry().id_count()), out: ReplyBuf::new() }
     }
 
-    fn run(&mut self, argv: &OwnedArgv) {
+    /// Runs one command as Redis's AOF client does: looked up, then executed without the
+    /// client gate (the server is still `-LOADING` for everybody else).
+    fn run(&mut self, argv: &OwnedArgv, name: &str) -> Result<(), String> {
+        let Found::Cmd(entry) = registry().find(&argv.view()) else {
+            return Err(format!(
+                "Unknown command '{}' reading the append only file {name}",
+                String::from_utf8_lossy(argv.view().get(0))
+            ));
+        };
+        if !entry.spec.arity_ok(argv.len()) {
+            return Err(format!(
+                "Wrong number of arguments for '{}' reading the append only file {name}",
+                String::from_utf8_lossy(argv.view().get(0))
+            ));
+        }
         self.out.clear();
-        dispatch::execute(self.srv, &mut self.client, &mut self.out, argv.view(), &self.stats);
+        let start = crate::util::time::now_us();
+        dispatch::call(
+            self.srv,
+            &mut self.client,
+            &mut self.out,
+            argv.view(),
+            &self.stats,
+            entry,
+            start,
+        );
+        Ok(())
     }
 }
 
@@ -271,16 +295,7 @@ fn load_file(
     loop {
         match rd.next_command() {
             Ok(None) => return Ok(FileLoad::Ok),
-            Ok(Some(argv)) => {
-                let cmd = argv.view().get(0).to_vec();
-                if !matches!(registry().find(&argv.view()), Found::Cmd(_)) {
-                    return Err(format!(
-                        "Unknown command '{}' reading the append only file {name}",
-                        String::from_utf8_lossy(&cmd)
-                    ));
-                }
-                loader.run(&argv);
-            }
+            Ok(Some(argv)) => loader.run(&argv, name)?,
             Err(ReadError::Truncated { at }) => {
                 if truncated_ok && last {
                     crate::warning!("!!! Warning: short read while loading the AOF file {name}!!!");

@@ -204,7 +204,7 @@ fn open_on_start(srv: &Server, dir: &Path, prefix: &str, mut am: Manifest) -> Re
     if am.base.is_none() && am.incr.is_empty() {
         let rdb = srv.config.get("aof-use-rdb-preamble").as_deref() != Some("no");
         let name = am.new_base(prefix, rdb);
-        let bytes = if rdb { rdb_base::empty_base() } else { Vec::new() };
+        let bytes = if rdb { snapshot::empty_rdb(srv, Purpose::AofBase) } else { Vec::new() };
         write_file_synced(&dir.join(&name), &bytes)?;
         // Redis leaves aof_current_size / aof_base_size at 0 for a base made at start.
         notice!("Creating AOF base file {name} on server start");
@@ -366,42 +366,12 @@ fn enable(srv: &Arc<Server>) {
             aof.rewrite_scheduled.store(true, Relaxed);
             warning!("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.");
         }
-        Err(RewriteError::Failed(e)) if e == snapshot_stub_error() => {
-            // The snapshot engine is not there yet: log from now on, with no base holding
-            // the data written before (documented limitation until it lands).
-            warning!("AOF enabled without a base file: background snapshots are not available yet, only writes from now on are logged.");
-            if let Err(e) = start_without_base(srv) {
-                warning!("{e}");
-                aof.state.store(OFF, Release);
-            }
-        }
         Err(RewriteError::Failed(e)) => {
             aof.state.store(OFF, Release);
             warning!("{e}");
             warning!("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
         }
     }
-}
-
-/// The error the snapshot stub returns.
-fn snapshot_stub_error() -> &'static str {
-    "not yet"
-}
-
-fn start_without_base(srv: &Arc<Server>) -> Result<(), String> {
-    let (dir, prefix) = names(srv);
-    create_dir(&dir)?;
-    let aof = &srv.persist.aof;
-    let mut am: Manifest = manifest::load(&dir, &prefix)?.unwrap_or_default();
-    let name = am.new_incr(&prefix);
-    let path = dir.join(&name);
-    let file = open_truncate(&path)?;
-    manifest::persist(&dir, &prefix, &am)?;
-    aof.inner.lock().manifest = am;
-    aof.incr_size.store(0, Relaxed);
-    aof.state.store(ON, Release);
-    spawn_writer(srv, file, path);
-    Ok(())
 }
 
 fn open_truncate(path: &Path) -> Result<File, String> {
@@ -417,6 +387,10 @@ fn open_truncate(path: &Path) -> Result<File, String> {
 /// `stopAppendOnly`.
 fn disable(srv: &Arc<Server>) {
     let aof = &srv.persist.aof;
+    // A running rewrite is abandoned (Redis kills its child).
+    if aof.rewrite_in_progress.load(Acquire) {
+        aof.rewrite_doomed.store(true, Relaxed);
+    }
     stop_writer(srv);
     wait_writer_exit(aof, std::time::Duration::from_secs(5));
     aof.state.store(OFF, Release);
@@ -442,6 +416,9 @@ fn unix_now() -> i64 {
 /// the old files become history (deleted unless `aof-disable-auto-gc`).
 pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
     let aof = &srv.persist.aof;
+    if srv.persist.snapshot.running().is_some() {
+        return Err(RewriteError::Busy);
+    }
     if aof.rewrite_in_progress.swap(true, AcqRel) {
         return Err(RewriteError::Busy);
     }
@@ -458,9 +435,9 @@ pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
     let (s1, s2) = (srv.clone(), srv.clone());
     let (dir1, prefix1, temp1) = (dir.clone(), prefix.clone(), temp_incr.clone());
     let at_start = Box::new(move || at_rewrite_start(&s1, &dir1, &prefix1, enabling, &temp1));
-    let (dir2, prefix2) = (dir.clone(), prefix.clone());
+    let (dir2, prefix2, base2) = (dir.clone(), prefix.clone(), dir.join(&base_name));
     let done = Box::new(move |res: Result<SnapshotStats, String>| {
-        rewrite_done(&s2, &dir2, &prefix2, enabling, &temp_incr, res)
+        rewrite_done(&s2, &dir2, &prefix2, enabling, &temp_incr, &base2, res)
     });
     aof.rewrite_started.store(unix_now(), Relaxed);
     aof.rewrites.fetch_add(1, Relaxed);
@@ -474,10 +451,10 @@ pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
             aof.rewrites.fetch_sub(1, Relaxed);
             aof.rewrite_started.store(-1, Relaxed);
             aof.rewrite_in_progress.store(false, Release);
-            if e == snapshot_stub_error() {
-                Err(RewriteError::Failed(e))
-            } else {
+            if srv.persist.snapshot.running().is_some() {
                 Err(RewriteError::Busy)
+            } else {
+                Err(RewriteError::Failed(e))
             }
         }
     }
@@ -534,6 +511,7 @@ fn rewrite_done(
     prefix: &str,
     enabling: bool,
     temp: &Path,
+    base: &Path,
     res: Result<SnapshotStats, String>,
 ) {
     let aof = &srv.persist.aof;
@@ -543,7 +521,12 @@ fn rewrite_done(
     }
     let outcome = res.and_then(|_| {
         if aof.rewrite_doomed.load(Relaxed) {
-            return Err("the new AOF incr file could not be opened".into());
+            // As Redis's killed child: the base is dropped, the manifest left as it is.
+            let _ = std::fs::remove_file(base);
+            if enabling {
+                let _ = std::fs::remove_file(temp);
+            }
+            return Err("cancelled, or its new incr file could not be opened".into());
         }
         finish_rewrite(srv, dir, prefix, enabling, temp)
     });
@@ -557,7 +540,7 @@ fn rewrite_done(
             warning!("Background AOF rewrite failed: {e}");
             aof.last_rewrite_ok.store(false, Relaxed);
             aof.consecutive_failures.fetch_add(1, Relaxed);
-            if enabling {
+            if enabling && aof.state.load(Acquire) == WAIT_REWRITE {
                 // Still waiting for a base: try again later, as Redis reschedules.
                 aof.rewrite_scheduled.store(true, Relaxed);
             }
@@ -669,13 +652,7 @@ pub fn cron(srv: &Arc<Server>) {
             Err(RewriteError::Busy) => aof.rewrite_scheduled.store(true, Relaxed),
             Err(RewriteError::Failed(e)) => {
                 aof.last_auto_failure.store(now, Relaxed);
-                if e == snapshot_stub_error() {
-                    if state == WAIT_REWRITE {
-                        let _ = start_without_base(srv);
-                    }
-                } else {
-                    warning!("Can't rewrite append only file in background: {e}");
-                }
+                warning!("Can't rewrite append only file in background: {e}");
             }
         }
     }

@@ -114,9 +114,10 @@ impl Default for AofState {
 }
 
 impl AofState {
-    /// True when `no-appendfsync-on-rewrite yes` and a rewrite runs: fsyncs are skipped.
+    /// True when `no-appendfsync-on-rewrite yes` and a snapshot (BGSAVE or rewrite, Redis's
+    /// "child process") runs: fsyncs are skipped.
     pub(crate) fn no_fsync_now(&self, srv: &Server) -> bool {
-        self.rewrite_in_progress.load(Relaxed)
+        srv.persist.snapshot.running().is_some()
             && srv.config.get("no-appendfsync-on-rewrite").as_deref() == Some("yes")
     }
 

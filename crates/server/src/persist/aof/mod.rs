@@ -70,6 +70,8 @@ pub struct AofState {
     last_rewrite_secs: AtomicI64,
     last_rewrite_ok: AtomicBool,
     rewrites: AtomicU64,
+    /// Peak bytes serialized ahead of the last rewrite's walker (`aof_last_cow_size`).
+    last_cow: AtomicU64,
     consecutive_failures: AtomicU64,
     /// Unix seconds of the last failed automatic start (limits retries).
     last_auto_failure: AtomicI64,
@@ -107,6 +109,7 @@ impl Default for AofState {
             last_rewrite_secs: AtomicI64::new(-1),
             last_rewrite_ok: AtomicBool::new(true),
             rewrites: AtomicU64::new(0),
+            last_cow: AtomicU64::new(0),
             consecutive_failures: AtomicU64::new(0),
             last_auto_failure: AtomicI64::new(0),
         }
@@ -520,6 +523,9 @@ fn rewrite_done(
     if started >= 0 {
         aof.last_rewrite_secs.store(unix_now() - started, Relaxed);
     }
+    if let Ok(st) = &res {
+        aof.last_cow.store(st.peak_pending, Relaxed);
+    }
     let outcome = res.and_then(|_| {
         if aof.rewrite_doomed.load(Relaxed) {
             // As Redis's killed child: the base is dropped, the manifest left as it is.
@@ -679,7 +685,7 @@ pub fn info_fields(srv: &Server, out: &mut String) {
     f("aof_rewrites", &aof.rewrites.load(Relaxed));
     f("aof_rewrites_consecutive_failures", &aof.consecutive_failures.load(Relaxed));
     f("aof_last_write_status", &ok(aof.last_write_ok.load(Relaxed)));
-    f("aof_last_cow_size", &0);
+    f("aof_last_cow_size", &aof.last_cow.load(Relaxed));
     f("module_fork_in_progress", &0);
     f("module_fork_last_cow_size", &0);
     if state != OFF {

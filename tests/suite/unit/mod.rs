@@ -10,6 +10,7 @@ mod hash;
 mod info;
 mod keyspace;
 mod list;
+mod persistence;
 mod protocol;
 mod scan;
 mod set;

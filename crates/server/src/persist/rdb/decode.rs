@@ -258,8 +258,11 @@ impl<R: std::io::Read> In<R> {
                 let mut seen = HashSet::new();
                 for _ in 0..n {
                     let m = self.string()?;
-                    let score =
-                        if t == types::ZSET_2 { self.binary_double()? } else { self.string_double()? };
+                    let score = if t == types::ZSET_2 {
+                        self.binary_double()?
+                    } else {
+                        self.string_double()?
+                    };
                     if score.is_nan() {
                         return self.err("Zset with NAN score detected");
                     }
@@ -375,9 +378,9 @@ impl<R: std::io::Read> In<R> {
                     return Ok(None);
                 }
                 let long = t == types::HASH_ZIPMAP
-                    && pairs.iter().any(|(f, v)| {
-                        f.len().max(v.len()) as u64 > lim.hash_max_listpack_value
-                    });
+                    && pairs
+                        .iter()
+                        .any(|(f, v)| f.len().max(v.len()) as u64 > lim.hash_max_listpack_value);
                 let table = long || pairs.len() as u64 > lim.hash_max_listpack_entries;
                 match hash_from_pairs(pairs, table) {
                     Some(h) => Value::Hash(Box::new(h)),

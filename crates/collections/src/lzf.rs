@@ -25,6 +25,13 @@ fn idx(h: u32) -> usize {
     ((h >> (3 * 8 - HLOG)).wrapping_sub(h.wrapping_mul(5)) as usize) & (HSIZE - 1)
 }
 
+std::thread_local! {
+    /// The hash table, kept per thread between calls (256 KiB: allocating and zeroing it for
+    /// every string made an RDB save of small values 500 times slower), with the base of the
+    /// next call's positions.
+    static HTAB: std::cell::RefCell<(Vec<u32>, u32)> = const { std::cell::RefCell::new((Vec::new(), 0)) };
+}
+
 /// Compresses `input`. Returns `None` when the result would not fit in `max_out` bytes (or
 /// the input is empty), as `lzf_compress` returns 0.
 pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
@@ -32,9 +39,28 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
     if n == 0 || max_out == 0 {
         return None;
     }
-    // Positions are stored plus one, so 0 means "never seen" (liblzf's `ref > in_data`
-    // test has the same effect: position 0 is never matched).
-    let mut htab = vec![0u32; HSIZE];
+    HTAB.with(|t| {
+        let mut t = t.borrow_mut();
+        let (htab, base) = &mut *t;
+        if htab.is_empty() {
+            htab.resize(HSIZE, 0);
+        }
+        if u64::from(*base) + n as u64 + 2 > u64::from(u32::MAX) {
+            htab.fill(0);
+            *base = 0;
+        }
+        let b = *base as usize;
+        *base += n as u32 + 1;
+        compress_with(input, max_out, htab, b)
+    })
+}
+
+/// [`compress`] with a table whose entries at or below `b` are stale: a position `p` of this
+/// call is stored as `b + p + 1`, so the table never needs clearing between calls and the
+/// output is exactly that of a zeroed table.
+fn compress_with(input: &[u8], max_out: usize, htab: &mut [u32], b: usize) -> Option<Vec<u8>> {
+    let n = input.len();
+    // Position 0 is never matched (liblzf's `ref > in_data` test has the same effect).
     let mut out: Vec<u8> = Vec::with_capacity(max_out.min(n + n / 16 + 64));
     // `out` holds the control byte of the current literal run at `run`.
     let mut run = 0usize;
@@ -45,8 +71,8 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
     while n >= 3 && ip < n - 2 {
         hval = (hval << 8) | u32::from(input[ip + 2]);
         let slot = idx(hval);
-        let stored = htab[slot] as usize;
-        htab[slot] = (ip + 1) as u32;
+        let stored = (htab[slot] as usize).saturating_sub(b);
+        htab[slot] = (b + ip + 1) as u32;
         let matched = stored > 1 && {
             let r = stored - 1;
             ip - r - 1 < MAX_OFF
@@ -109,10 +135,10 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
             ip -= 2;
             hval = (u32::from(input[ip]) << 8) | u32::from(input[ip + 1]);
             hval = (hval << 8) | u32::from(input[ip + 2]);
-            htab[idx(hval)] = (ip + 1) as u32;
+            htab[idx(hval)] = (b + ip + 1) as u32;
             ip += 1;
             hval = (hval << 8) | u32::from(input[ip + 2]);
-            htab[idx(hval)] = (ip + 1) as u32;
+            htab[idx(hval)] = (b + ip + 1) as u32;
             ip += 1;
         } else {
             if out.len() >= max_out {

@@ -339,6 +339,7 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
                 }
                 chunk.clear();
                 std::mem::swap(&mut chunk, &mut s.buf);
+                eng.peak.fetch_max(eng.pending.load(Ordering::Relaxed), Ordering::Relaxed);
                 eng.pending.fetch_sub(chunk.len() as u64, Ordering::Relaxed);
                 let done_keys = s.keys;
                 if finished {
@@ -363,8 +364,6 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
                 }
             }
         }
-        let p = eng.pending.load(Ordering::Relaxed);
-        eng.peak.fetch_max(p, Ordering::Relaxed);
     }
     if eng.abort.load(Ordering::Relaxed) {
         return Err("snapshot aborted".into());

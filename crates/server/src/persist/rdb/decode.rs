@@ -494,7 +494,7 @@ fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, table: bool) -> Option<Hash> 
 /// A sorted-set listpack is member/score pairs, scores valid numbers, members unique, in
 /// (score, member) order.
 fn zset_listpack_valid(lp: &Listpack) -> bool {
-    if lp.len() % 2 != 0 {
+    if !lp.len().is_multiple_of(2) {
         return false;
     }
     let mut seen = HashSet::new();

@@ -49,6 +49,7 @@ import csv
 import io
 import json
 import os
+import random
 import resource
 import shutil
 import signal
@@ -96,6 +97,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--ferrodis-bin", help="default: $FERRODIS_BIN or target/release/ferrodis-server")
     p.add_argument("--redis-bin", help="default: $REDIS_BIN or redis-server on PATH")
     p.add_argument("--ferrodis-args", default="", help="extra ferrodis arguments (space-separated)")
+    p.add_argument("--quiet-threshold", type=float, default=0.5,
+                   help="before each measurement wait until other processes use fewer cores")
+    p.add_argument("--max-wait", type=float, default=5.0, help="s to wait for that (default 5)")
     p.add_argument("--load-timeout", type=float, default=300.0, help="s to wait for a load")
     p.add_argument("--json", help="also write the raw figures here (default: bench/results/)")
     p.add_argument("--no-save-results", action="store_true", help="do not write bench/results/")
@@ -326,9 +330,12 @@ def order(rnd: int, sides: list) -> list:
 
 
 def dataset_commands(n: int, size: int):
-    val = (b"v" * size)
+    """SET key:<12 digits> <size random bytes>: incompressible values, so that the RDB file
+    holds the data as is (LZF finds nothing to compress, as with most real values)."""
+    pool = random.Random(42).randbytes(1 << 20)
     for i in range(n):
-        yield resp(b"SET", b"key:%012d" % i, val)
+        off = (i * 7919) % (len(pool) - size)
+        yield resp(b"SET", b"key:%012d" % i, pool[off:off + size])
 
 
 SAMPLE_KEYS = [b"key:%012d" % i for i in (0, 1, 7, 4242, 99_999)]
@@ -398,7 +405,7 @@ def bgsave_once(s: PServer, args) -> dict:
         rep = c.cmd("BGSAVE")
         t_reply = time.monotonic()
         if isinstance(rep, Exception):
-            return {"error": f"BGSAVE: {rep}"}
+            return {"server": s.name, "error": f"BGSAVE refused: {rep}"}
         sent1, n_reply = c.sent, total_cmds(c)
         peak_extra, peak_own, peak_child, samples, in_progress = 0, 0, 0, 0, True
         info: dict[str, str] = {}
@@ -441,18 +448,19 @@ def bgsave_once(s: PServer, args) -> dict:
     return r
 
 
-def print_bgsave(r: dict) -> None:
+def bgsave_line(r: dict) -> str:
     if "error" in r:
-        print(f"  {r.get('server', '?'):8} {r['error']}")
-        return
-    print(f"  {r['server']:8} BGSAVE {r['wall_s']:6.2f} s ({'TIMED OUT, ' if r['timed_out'] else ''}"
+        return f"  {r.get('server', '?'):8} {r['error']}"
+    q = r.get("quiet_wait")
+    quiet = f"  [machine busy {q[1]:.2f} cores before the run]" if q else ""
+    return (f"  {r['server']:8} BGSAVE {r['wall_s']:6.2f} s ({'TIMED OUT, ' if r['timed_out'] else ''}"
           f"status {r['status']}, rdb_last_bgsave_time_sec {r['last_bgsave_time_sec']}, "
           f"{fmt(r['rdb_bytes'] and r['rdb_bytes'] / 1e6, '.1f')} MB file)  "
           f"peak extra {r['peak_extra'] / 1e6:6.1f} MB = {fmt(r['mem_pct'], '.1f')}% of used_memory "
           f"(own {r['peak_own'] / 1e6:.1f} MB + children {r['peak_child'] / 1e6:.1f} MB at peak; "
           f"baseline {r['baseline_mem'] / 1e6:.1f} MB, {r['samples']} samples)  "
           f"writes {fmt(r['rate_before'], '.0f')} -> {fmt(r['rate_during'], '.0f')} /s "
-          f"({fmt(r['write_ratio'])})", flush=True)
+          f"({fmt(r['write_ratio'])}){quiet}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,7 +470,8 @@ def print_bgsave(r: dict) -> None:
 def timed_start(s: PServer, args) -> dict:
     t0 = s.launch()
     ok, secs, why = s.wait_ready(t0, args.load_timeout)
-    r = {"server": s.name, "ok": ok, "seconds": secs, "why": why, "log_line": s.loaded_line()}
+    r = {"server": s.name, "ready": ok, "ok": ok, "seconds": secs, "why": why,
+         "log_line": s.loaded_line()}
     if ok:
         c = Conn(s.port)
         try:
@@ -515,11 +524,13 @@ def aof_once(name: str, binary: str, policy: str, args, base: str, extra: list[s
         finally:
             c.close()
         size = sum(f.stat().st_size for f in Path(d).rglob("*") if f.is_file())
+        # A server that accepts --appendonly yes but writes nothing is not measured.
+        persisting = pers.get("aof_enabled") == "1" and size > 0
         return {"server": name, "policy": policy, "rps": float(rows[0]["rps"]), "wall": wall,
                 "server_cpu": cpu, "bench_cpu": bench_cpu,
                 "foreign": max(0.0, busy - cpu - bench_cpu) / wall if wall > 0 else None,
                 "p50_ms": float(rows[0]["p50_latency_ms"]), "p99_ms": float(rows[0]["p99_latency_ms"]),
-                "aof_enabled": pers.get("aof_enabled"), "aof_last_write_status":
+                "persisting": persisting, "aof_enabled": pers.get("aof_enabled"), "aof_last_write_status":
                 pers.get("aof_last_write_status"), "dir_bytes": size}
     finally:
         s.kill()
@@ -572,11 +583,11 @@ def main() -> None:
                 for rnd in range(args.rounds):
                     out(f"# round {rnd + 1}/{args.rounds}  (loadavg {common.loadavg()})")
                     for n in order(rnd, list(servers)):
+                        quiet = common.wait_quiet(args.quiet_threshold, args.max_wait)
                         r = bgsave_once(servers[n], args)
-                        r["round"] = rnd
+                        r.update(round=rnd, quiet_wait=quiet)
                         runs.append(r)
-                        print_bgsave(r)
-                        lines.append(f"  {r}")
+                        out(bgsave_line(r))
                 res["bgsave"] = runs
                 out()
                 out(bgsave_table(runs))
@@ -607,10 +618,12 @@ def main() -> None:
                         e = restart_measure(PServer(n, servers[n].binary, args.server_cpu, ed,
                                                     servers[n].user_extra), args)
                         shutil.rmtree(ed, ignore_errors=True)
+                        quiet = common.wait_quiet(args.quiet_threshold, args.max_wait)
                         r = restart_measure(servers[n], args)
-                        r.update(round=rnd, empty_s=e["seconds"] if e["ok"] else None,
+                        r.update(round=rnd, quiet_wait=quiet, empty_s=e["seconds"] if e["ok"] else None,
                                  expected=info[n]["dbsize"],
                                  values_ok=r.get("values") == info[n]["values"])
+                        r["ok"] = r["ready"] and r.get("dbsize") == r["expected"] and r["values_ok"]
                         runs.append(r)
                         out(f"  {n:8} round {rnd + 1}: " + load_line(r))
                 res["load"] = {"save": info, "runs": runs}
@@ -630,6 +643,7 @@ def main() -> None:
                     r = restart_measure(PServer(n, b, args.server_cpu, d, x), args)
                     r.update(source=src, expected=info[src]["dbsize"],
                              values_ok=r.get("values") == info[src]["values"])
+                    r["ok"] = r["ready"] and r.get("dbsize") == r["expected"] and r["values_ok"]
                     cross.append(r)
                     out(f"  {n:8} loading {src}'s dump.rdb: " + load_line(r))
                     shutil.rmtree(d, ignore_errors=True)
@@ -644,6 +658,7 @@ def main() -> None:
             for policy in args.policies:
                 for rnd in range(args.rounds):
                     for n, b, x in order(rnd, sides):
+                        common.wait_quiet(args.quiet_threshold, args.max_wait)
                         r = aof_once(n, b, policy, args, base, x)
                         r["round"] = rnd
                         runs.append(r)
@@ -654,7 +669,8 @@ def main() -> None:
                                 f"{r['p50_ms']:.2f} ms p99 {r['p99_ms']:.2f} ms  server cpu "
                                 f"{r['server_cpu']:.2f} s / wall {r['wall']:.2f} s  other processes "
                                 f"{fmt(r['foreign'], '.2f')} cores  aof_enabled={r['aof_enabled']} "
-                                f"dir {r['dir_bytes'] / 1e6:.1f} MB")
+                                f"dir {r['dir_bytes'] / 1e6:.1f} MB"
+                                + ("" if r["persisting"] else "  <-- NOT PERSISTING, excluded"))
             res["aof"] = runs
             out()
             out(aof_table(runs, args.policies))
@@ -703,7 +719,7 @@ def bgsave_table(runs: list[dict]) -> str:
 
 
 def load_line(r: dict) -> str:
-    if not r["ok"]:
+    if not r["ready"]:
         tail = " | ".join(r.get("log_tail", "").strip().splitlines()[-4:])
         return f"FAILED after {r['seconds']:.2f} s: {r['why']}; log: {tail}"
     good = r.get("dbsize") == r.get("expected") and r.get("values_ok")
@@ -726,15 +742,15 @@ def load_table(runs: list[dict]) -> str:
         f"{'start to ready (s)':<24} {fmt(f):>10} {fmt(r):>10} {fmt(q):>7}  "
         f"f/r<={TARGETS['load_ratio']:g} {mark(q <= TARGETS['load_ratio'] if q else None)}",
         f"{'  empty dir (s)':<24} {fmt(fe):>10} {fmt(re_):>10} {fmt(ratio(fe, re_)):>7}",
-        f"{'failed starts':<24} {sum(1 for x in runs if x['server'] == 'ferrodis' and not x['ok']):>10} "
-        f"{sum(1 for x in runs if x['server'] == 'redis' and not x['ok']):>10}"])
+        f"{'failed / wrong data':<24} {sum(1 for x in runs if x['server'] == 'ferrodis' and not x['ok']):>10} "
+        f"{sum(1 for x in runs if x['server'] == 'redis' and not x['ok']):>10}  (excluded from the medians)"])
 
 
 def aof_table(runs: list[dict], policies: list[str]) -> str:
     hdr = f"{'appendfsync':<12} {'ferrodis rps':>13} {'redis rps':>11} {'f/r':>7}  {'range':<13} target"
     out = [hdr, "-" * len(hdr)]
     for policy in policies:
-        pr = [r for r in runs if r["policy"] == policy and "error" not in r]
+        pr = [r for r in runs if r["policy"] == policy and "error" not in r and r["persisting"]]
         f, r = median_of(pr, "ferrodis", "rps"), median_of(pr, "redis", "rps")
         per = []
         for rnd in sorted({x["round"] for x in pr}):
@@ -747,10 +763,11 @@ def aof_table(runs: list[dict], policies: list[str]) -> str:
         rng = f"{min(per):.2f}-{max(per):.2f}" if per else ""
         out.append(f"{policy:<12} {fmt(f, '.0f'):>13} {fmt(r, '.0f'):>11} {fmt(q):>7}  {rng:<13} "
                    + (f">={goal:g}x {mark(q >= goal if q else None)}" if goal else "(no target)"))
-    failed = [r for r in runs if "error" in r]
+    failed = [r for r in runs if "error" in r or not r["persisting"]]
     if failed:
-        out.append(f"{len(failed)} failed runs: " + "; ".join(f"{r['server']}/{r['policy']}"
-                                                             for r in failed))
+        out.append(f"{len(failed)} runs failed or did not persist (aof_enabled != 1 or no file "
+                   "written), excluded: " + ", ".join(f"{r['server']}/{r['policy']}"
+                                                       for r in failed))
     return "\n".join(out)
 
 

@@ -442,6 +442,7 @@ def bgsave_once(s: PServer, args) -> dict:
         "write_ratio": ratio(rate_during, rate_before),
         "status": info.get("rdb_last_bgsave_status"),
         "last_bgsave_time_sec": info.get("rdb_last_bgsave_time_sec"),
+        "rdb_last_cow_size": info.get("rdb_last_cow_size"),
         "rdb_bytes": dump.stat().st_size if dump.exists() else None,
     }
     c.close()
@@ -452,13 +453,15 @@ def bgsave_line(r: dict) -> str:
     if "error" in r:
         return f"  {r.get('server', '?'):8} {r['error']}"
     q = r.get("quiet_wait")
+    cow = r.get("rdb_last_cow_size")
     quiet = f"  [machine busy {q[1]:.2f} cores before the run]" if q else ""
     return (f"  {r['server']:8} BGSAVE {r['wall_s']:6.2f} s ({'TIMED OUT, ' if r['timed_out'] else ''}"
           f"status {r['status']}, rdb_last_bgsave_time_sec {r['last_bgsave_time_sec']}, "
           f"{fmt(r['rdb_bytes'] and r['rdb_bytes'] / 1e6, '.1f')} MB file)  "
           f"peak extra {r['peak_extra'] / 1e6:6.1f} MB = {fmt(r['mem_pct'], '.1f')}% of used_memory "
           f"(own {r['peak_own'] / 1e6:.1f} MB + children {r['peak_child'] / 1e6:.1f} MB at peak; "
-          f"baseline {r['baseline_mem'] / 1e6:.1f} MB, {r['samples']} samples)  "
+          f"baseline {r['baseline_mem'] / 1e6:.1f} MB, {r['samples']} samples; the server's "
+          f"rdb_last_cow_size {fmt(cow and int(cow) / 1e6, '.1f')} MB)  "
           f"writes {fmt(r['rate_before'], '.0f')} -> {fmt(r['rate_during'], '.0f')} /s "
           f"({fmt(r['write_ratio'])}){quiet}")
 

@@ -194,6 +194,21 @@ fn single(v: &[u8], large: bool) -> Node {
     }
 }
 
+/// A node as serialized: its raw bytes, or its LZF stream with the raw size.
+#[derive(Clone, Copy, Debug)]
+pub enum RawNode<'a> {
+    Packed(&'a [u8]),
+    Plain(&'a [u8]),
+    Lzf { data: &'a [u8], sz: usize, plain: bool },
+}
+
+/// A node given to [`Quicklist::from_nodes`].
+#[derive(Debug)]
+pub enum NewNode {
+    Packed(Listpack),
+    Plain(Vec<u8>),
+}
+
 /// A list of listpack nodes. See the module docs.
 #[derive(Clone, Debug)]
 pub struct Quicklist {
@@ -284,6 +299,40 @@ impl Quicklist {
             Some(Node::Packed(lp)) => Ok(lp),
             _ => unreachable!("checked above"),
         }
+    }
+
+    /// The nodes as RDB stores them, head to tail (Redis's `rdbSaveObject` writes a
+    /// compressed node's LZF stream as it is).
+    pub fn raw_nodes(&self) -> impl Iterator<Item = RawNode<'_>> + '_ {
+        self.nodes.iter().map(|n| match n {
+            Node::Packed(lp) => RawNode::Packed(lp.as_bytes()),
+            Node::Plain(b) => RawNode::Plain(b),
+            Node::Lzf(z) => RawNode::Lzf { data: &z.data, sz: z.sz, plain: z.plain },
+        })
+    }
+
+    /// A quicklist made of loaded nodes as they are (Redis's `quicklistAppendListpack` /
+    /// `quicklistAppendPlainNode`), empty listpacks skipped; inner nodes are then compressed
+    /// as `depth` asks.
+    pub fn from_nodes(nodes: Vec<NewNode>, fill: i64, depth: u64) -> Self {
+        let mut ql = Quicklist::new(fill, depth);
+        for n in nodes {
+            let node = match n {
+                NewNode::Packed(lp) if lp.is_empty() => continue,
+                NewNode::Packed(lp) => Node::Packed(lp),
+                NewNode::Plain(b) => Node::Plain(b.into_boxed_slice()),
+            };
+            ql.count += node.count();
+            ql.nodes.push_back(node);
+        }
+        let d = usize::from(ql.depth);
+        let n = ql.nodes.len();
+        if d > 0 && n > 2 * d {
+            for i in d..n - d {
+                ql.nodes[i].close();
+            }
+        }
+        ql
     }
 
     /// Whether `v` may go into node `i` (Redis's `_quicklistNodeAllowInsert`).

@@ -7,9 +7,14 @@
 //! (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP) live in
 //! `blocking.rs`, next to nothing but each other, because they share the blocking machinery
 //! (`crate::blocking`); their specs still report groups `list` and `sorted-set`.
+//!
+//! A second one: DUMP, RESTORE and RESTORE-ASKING live in `dump.rs` (groups `generic` and
+//! `server`), next to nothing but each other, because they are the keyspace's door to the
+//! RDB codec (`crate::persist::rdb`) rather than key bookkeeping.
 
 pub mod blocking;
 pub mod connection;
+pub mod dump;
 pub mod generic;
 pub mod hash;
 pub mod list;
@@ -26,6 +31,7 @@ pub static ALL: &[&[CommandSpec]] = &[
     blocking::LIST_COMMANDS,
     blocking::ZSET_COMMANDS,
     connection::COMMANDS,
+    dump::COMMANDS,
     generic::COMMANDS,
     hash::COMMANDS,
     list::COMMANDS,
@@ -34,6 +40,7 @@ pub static ALL: &[&[CommandSpec]] = &[
     server::config::COMMANDS,
     server::debug::COMMANDS,
     server::info::COMMANDS,
+    server::persistence::COMMANDS,
     set::COMMANDS,
     sort::COMMANDS,
     sorted_set::COMMANDS,

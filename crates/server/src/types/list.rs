@@ -58,6 +58,41 @@ impl List {
         List { repr: Repr::Packed(Listpack::new()) }
     }
 
+    /// A list holding `lp` as is (RDB loading).
+    pub fn from_listpack(lp: Listpack) -> List {
+        List { repr: Repr::Packed(lp) }
+    }
+
+    /// A list holding `ql`; a single packed node within the node limits becomes a plain
+    /// listpack, as 7.2's RDB loading does (`listTypeTryConversion`, not shrinking).
+    pub fn from_quicklist(ql: Quicklist, lim: &Limits) -> List {
+        if let Some(bytes) = ql.single_listpack_bytes() {
+            if !quicklist::exceeds_limit(lim.list_max_listpack_size, bytes, ql.len()) {
+                if let Ok(lp) = ql.into_listpack() {
+                    return List { repr: Repr::Packed(lp) };
+                }
+                unreachable!("a single packed node converts");
+            }
+        }
+        List { repr: Repr::Quick(ql) }
+    }
+
+    /// The listpack of a listpack-encoded list (what RDB writes as a one-node quicklist).
+    pub fn as_listpack(&self) -> Option<&Listpack> {
+        match &self.repr {
+            Repr::Packed(lp) => Some(lp),
+            Repr::Quick(_) => None,
+        }
+    }
+
+    /// The quicklist of a quicklist-encoded list.
+    pub fn as_quicklist(&self) -> Option<&Quicklist> {
+        match &self.repr {
+            Repr::Quick(ql) => Some(ql),
+            Repr::Packed(_) => None,
+        }
+    }
+
     /// The name OBJECT ENCODING reports.
     pub fn encoding(&self) -> &'static str {
         match self.repr {

@@ -109,6 +109,19 @@ impl ZSet {
         }
     }
 
+    /// A set held in `lp` as is (RDB loading; the caller validated the pairs and order).
+    pub fn from_listpack(lp: Listpack) -> Self {
+        ZSet { enc: Enc::Listpack(lp) }
+    }
+
+    /// The listpack of a listpack-encoded set (what RDB writes as is).
+    pub fn as_listpack(&self) -> Option<&Listpack> {
+        match &self.enc {
+            Enc::Listpack(lp) => Some(lp),
+            Enc::Skiplist(_) => None,
+        }
+    }
+
     /// The name OBJECT ENCODING reports.
     pub fn encoding(&self) -> &'static str {
         match self.enc {

@@ -303,7 +303,6 @@ fn rdb_files(dir: &Path) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "issue 4: enable when AOF/RDB land"]
 fn crash_during_bgsave_keeps_previous_snapshot() {
     let mut rng = Rng(seed("bgsave"));
     const OLD: usize = 200_000;

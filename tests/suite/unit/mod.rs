@@ -5,6 +5,7 @@ mod command;
 mod config;
 mod connection;
 mod debug;
+mod dump;
 mod expire;
 mod hash;
 mod info;

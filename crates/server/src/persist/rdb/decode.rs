@@ -752,10 +752,11 @@ pub fn verify_payload(p: &[u8]) -> bool {
 }
 
 /// The value of a verified payload (`rdbLoadObjectType` + `rdbLoadObject`); an empty
-/// collection is an error here.
+/// collection is an error here. Like Redis, the value is read from the whole payload: a
+/// value whose last bytes overlap the footer is read as such, and trailing bytes are
+/// ignored.
 pub fn payload_value(p: &[u8], limits: Limits) -> Result<Value, RdbError> {
-    let body = &p[..p.len().saturating_sub(10)];
-    let mut inp = In { r: body, off: 0, crc: Crc64::new() };
+    let mut inp = In { r: p, off: 0, crc: Crc64::new() };
     let t = inp.u8()?;
     match inp.value(t, &limits)? {
         Some(v) => Ok(v),

@@ -12,6 +12,7 @@ mod info;
 mod keyspace;
 mod list;
 mod protocol;
+mod rdb_file;
 mod scan;
 mod set;
 mod smoke;

@@ -60,8 +60,22 @@ pub const KEYS: &[(&str, &str)] = &[
 
 /// Keys whose DUMP is byte-identical between 7.0 and ferrodis (same in-memory layout).
 pub const SAME_BYTES: &[&str] = &[
-    "s:emb", "s:int", "s:bigint", "s:raw", "s:noise", "s:bin", "l:small", "l:big",
-    "l:plainish", "h:small", "set:int", "z:small", "z:big", "z:long", "e:str", "e:hash",
+    "s:emb",
+    "s:int",
+    "s:bigint",
+    "s:raw",
+    "s:noise",
+    "s:bin",
+    "l:small",
+    "l:big",
+    "l:plainish",
+    "h:small",
+    "set:int",
+    "z:small",
+    "z:big",
+    "z:long",
+    "e:str",
+    "e:hash",
 ];
 
 /// The commands building the dataset.
@@ -226,7 +240,8 @@ fn dump_from_ferrodis_restores_into_redis() {
         let pttl = String::from_utf8_lossy(&p.b.cmd(&["PTTL", key])).to_string();
         let ttl: i64 = pttl.trim().trim_start_matches(':').parse().unwrap();
         let ttl = if ttl < 0 { 0 } else { ttl }.to_string();
-        let r = p.b.cmd(&[b"RESTORE".as_slice(), key.as_bytes(), ttl.as_bytes(), &payload, b"REPLACE"]);
+        let r =
+            p.b.cmd(&[b"RESTORE".as_slice(), key.as_bytes(), ttl.as_bytes(), &payload, b"REPLACE"]);
         assert_eq!(r, b"+OK\r\n", "RESTORE {key} into redis: {}", String::from_utf8_lossy(&r));
         let (da2, db2) = p.both(&["DEBUG", "DIGEST-VALUE", key]);
         assert_eq!(da2, db2, "digest after restore of {key}");

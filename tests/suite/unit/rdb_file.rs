@@ -98,7 +98,13 @@ fn write_file_from_dumps(src: &mut RawConn, dbs: &[usize], path: &PathBuf) {
     let mut out = Vec::new();
     encode::header(
         &mut out,
-        &[("redis-ver", "7.0.15"), ("redis-bits", "64"), ("ctime", "1764100000"), ("used-mem", "3000000000"), ("aof-base", "0")],
+        &[
+            ("redis-ver", "7.0.15"),
+            ("redis-bits", "64"),
+            ("ctime", "1764100000"),
+            ("used-mem", "3000000000"),
+            ("aof-base", "0"),
+        ],
     );
     for &db in dbs {
         ok(src, &[b"SELECT", db.to_string().as_bytes()]);

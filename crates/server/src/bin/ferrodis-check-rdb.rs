@@ -9,7 +9,7 @@ use std::io::BufReader;
 use std::process::ExitCode;
 
 use ferrodis::config::encoding::Limits;
-use ferrodis::persist::rdb::decode::{Item, Reader, RdbError};
+use ferrodis::persist::rdb::decode::{Item, RdbError, Reader};
 
 /// Keys and keys with an expire, per database.
 #[derive(Default)]

@@ -258,8 +258,11 @@ impl<R: std::io::Read> In<R> {
                 let mut seen = HashSet::new();
                 for _ in 0..n {
                     let m = self.string()?;
-                    let score =
-                        if t == types::ZSET_2 { self.binary_double()? } else { self.string_double()? };
+                    let score = if t == types::ZSET_2 {
+                        self.binary_double()?
+                    } else {
+                        self.string_double()?
+                    };
                     if score.is_nan() {
                         return self.err("Zset with NAN score detected");
                     }
@@ -296,7 +299,7 @@ impl<R: std::io::Read> In<R> {
                 let Some(elems) = ziplist_entries(&b) else {
                     return self.err("Zset ziplist integrity check failed.");
                 };
-                if elems.len() % 2 != 0 {
+                if !elems.len().is_multiple_of(2) {
                     return self.err("Zset ziplist integrity check failed.");
                 }
                 let mut pairs = Vec::with_capacity(elems.len() / 2);
@@ -345,7 +348,7 @@ impl<R: std::io::Read> In<R> {
                     return Ok(None);
                 }
                 let mut seen = HashSet::new();
-                let even = lp.len() % 2 == 0;
+                let even = lp.len().is_multiple_of(2);
                 if !even || !lp.iter().step_by(2).all(|f| seen.insert(f.to_vec())) {
                     return self.err("Hash listpack integrity check failed.");
                 }
@@ -364,7 +367,7 @@ impl<R: std::io::Read> In<R> {
                 let (pairs, what) = if t == types::HASH_ZIPMAP {
                     (zipmap_pairs(&b), "Zipmap integrity check failed.")
                 } else {
-                    let p = ziplist_entries(&b).filter(|e| e.len() % 2 == 0).map(|e| {
+                    let p = ziplist_entries(&b).filter(|e| e.len().is_multiple_of(2)).map(|e| {
                         let mut it = e.into_iter();
                         std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect()
                     });
@@ -375,9 +378,9 @@ impl<R: std::io::Read> In<R> {
                     return Ok(None);
                 }
                 let long = t == types::HASH_ZIPMAP
-                    && pairs.iter().any(|(f, v)| {
-                        f.len().max(v.len()) as u64 > lim.hash_max_listpack_value
-                    });
+                    && pairs
+                        .iter()
+                        .any(|(f, v)| f.len().max(v.len()) as u64 > lim.hash_max_listpack_value);
                 let table = long || pairs.len() as u64 > lim.hash_max_listpack_entries;
                 match hash_from_pairs(pairs, table) {
                     Some(h) => Value::Hash(Box::new(h)),
@@ -491,7 +494,7 @@ fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, table: bool) -> Option<Hash> 
 /// A sorted-set listpack is member/score pairs, scores valid numbers, members unique, in
 /// (score, member) order.
 fn zset_listpack_valid(lp: &Listpack) -> bool {
-    if lp.len() % 2 != 0 {
+    if !lp.len().is_multiple_of(2) {
         return false;
     }
     let mut seen = HashSet::new();

@@ -219,7 +219,10 @@ fn quicklist_nodes_are_kept() {
 #[test]
 fn file_round_trip_with_crc() {
     let mut out = Vec::new();
-    encode::header(&mut out, &[("redis-ver", "7.0.15"), ("redis-bits", "64"), ("ctime", "1700000000")]);
+    encode::header(
+        &mut out,
+        &[("redis-ver", "7.0.15"), ("redis-bits", "64"), ("ctime", "1700000000")],
+    );
     encode::select_db(&mut out, 0);
     encode::resize_db(&mut out, 3, 1);
     let s = samples();
@@ -246,8 +249,13 @@ fn file_round_trip_with_crc() {
     assert!(matches!(&items[1], Item::Aux(k, v) if k == b"redis-bits" && v == b"64"));
     assert!(matches!(&items[3], Item::SelectDb(0)));
     assert!(matches!(&items[4], Item::ResizeDb { size: 3, expires: 1 }));
-    assert!(matches!(&items[5], Item::Entry { key, expire_ms: -1, meta: KeyMeta::None, .. } if key == b"k0"));
-    assert!(matches!(&items[6], Item::Entry { expire_ms: 1_900_000_000_000, meta: KeyMeta::Idle(77), .. }));
+    assert!(
+        matches!(&items[5], Item::Entry { key, expire_ms: -1, meta: KeyMeta::None, .. } if key == b"k0")
+    );
+    assert!(matches!(
+        &items[6],
+        Item::Entry { expire_ms: 1_900_000_000_000, meta: KeyMeta::Idle(77), .. }
+    ));
     assert!(matches!(&items[7], Item::SelectDb(3)));
     assert!(matches!(&items[8], Item::Entry { meta: KeyMeta::Freq(9), .. }));
     assert!(matches!(&items[9], Item::Function(c) if c == b"#!lua name=x"));

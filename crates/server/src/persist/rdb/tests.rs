@@ -418,3 +418,28 @@ fn truncated_files_fail_with_offsets() {
         assert!(err.offset <= cut as u64);
     }
 }
+
+#[test]
+fn flipped_file_bytes_never_panic() {
+    let mut out = Vec::new();
+    encode::header(&mut out, &[("redis-ver", "7.0.15")]);
+    encode::select_db(&mut out, 0);
+    for (i, (_, v)) in samples().iter().enumerate() {
+        encode::entry(&mut out, format!("k{i}").as_bytes(), v, 1 << 40, KeyMeta::Idle(3), &ON);
+    }
+    encode::eof(&mut out);
+    out.extend_from_slice(&[0; 8]);
+    for i in 9..out.len() {
+        for mask in [0x01u8, 0x40, 0xFF] {
+            let mut f = out.clone();
+            f[i] ^= mask;
+            let Ok(mut r) = Reader::new(&f[..], small(), false) else { continue };
+            for _ in 0..1000 {
+                match r.next_item() {
+                    Ok(Item::Eof) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        }
+    }
+}

@@ -293,27 +293,84 @@ impl<E: Keyed> Dict<E> {
     /// Visits the buckets that `cursor` designates, calling `f` on each entry, and returns
     /// the next cursor (0 when the scan is complete). See the module docs for the guarantee.
     pub fn scan(&self, cursor: u64, mut f: impl FnMut(&E)) -> u64 {
+        self.scan_plan(cursor, |large, idx| {
+            let t = self.scan_table(large);
+            visit_bucket(t, idx, &mut f);
+        })
+    }
+
+    /// [`scan`](Self::scan) with mutable access to the entries (a snapshot marks what it
+    /// wrote). Entries must keep their keys.
+    pub fn scan_mut(&mut self, cursor: u64, mut f: impl FnMut(&mut E)) -> u64 {
+        let mut plan: Vec<(bool, usize)> = Vec::new();
+        let next = self.scan_plan(cursor, |large, idx| plan.push((large, idx)));
+        for (large, idx) in plan {
+            let t = self.scan_table_mut(large);
+            let mut cur = t.buckets[idx].as_deref_mut();
+            while let Some(n) = cur {
+                f(&mut n.entry);
+                cur = n.next.as_deref_mut();
+            }
+        }
+        next
+    }
+
+    /// Visits every entry mutably (no particular order). Entries must keep their keys.
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut E)) {
+        for t in [&mut self.t0, &mut self.t1] {
+            for b in t.buckets.iter_mut() {
+                let mut cur = b.as_deref_mut();
+                while let Some(n) = cur {
+                    f(&mut n.entry);
+                    cur = n.next.as_deref_mut();
+                }
+            }
+        }
+    }
+
+    /// The table a scan step reads: while rehashing, `large` picks the bigger of the two.
+    fn scan_table(&self, large: bool) -> &Table<E> {
+        if !self.rehashing_active() {
+            return &self.t0;
+        }
+        let t0_small = self.t0.buckets.len() <= self.t1.buckets.len();
+        if t0_small != large {
+            &self.t0
+        } else {
+            &self.t1
+        }
+    }
+
+    fn scan_table_mut(&mut self, large: bool) -> &mut Table<E> {
+        if !self.rehashing_active() {
+            return &mut self.t0;
+        }
+        let t0_small = self.t0.buckets.len() <= self.t1.buckets.len();
+        if t0_small != large {
+            &mut self.t0
+        } else {
+            &mut self.t1
+        }
+    }
+
+    /// Calls `visit(large, bucket)` for each bucket the scan step at `cursor` covers, in
+    /// order, and returns the next cursor.
+    fn scan_plan(&self, cursor: u64, mut visit: impl FnMut(bool, usize)) -> u64 {
         if self.is_empty() {
             return 0;
         }
         let mut v = cursor;
         if !self.rehashing_active() {
-            let t = &self.t0;
-            let m0 = t.mask() as u64;
-            visit_bucket(t, (v & m0) as usize, &mut f);
+            let m0 = self.t0.mask() as u64;
+            visit(false, (v & m0) as usize);
             v |= !m0;
             v = v.reverse_bits().wrapping_add(1).reverse_bits();
         } else {
-            let (small, large) = if self.t0.buckets.len() <= self.t1.buckets.len() {
-                (&self.t0, &self.t1)
-            } else {
-                (&self.t1, &self.t0)
-            };
-            let m0 = small.mask() as u64;
-            let m1 = large.mask() as u64;
-            visit_bucket(small, (v & m0) as usize, &mut f);
+            let m0 = self.scan_table(false).mask() as u64;
+            let m1 = self.scan_table(true).mask() as u64;
+            visit(false, (v & m0) as usize);
             loop {
-                visit_bucket(large, (v & m1) as usize, &mut f);
+                visit(true, (v & m1) as usize);
                 v |= !m1;
                 v = v.reverse_bits().wrapping_add(1).reverse_bits();
                 if v & (m0 ^ m1) == 0 {

@@ -3,8 +3,10 @@
 //! 1. look the command up; unknown command / unknown subcommand;
 //! 2. arity;
 //! 3. authentication (`NOAUTH`) — ACL permission checks will sit here;
-//! 4. (cluster slot ownership, loading, OOM for `denyoom`, read-only replica, client pause and
-//!    MULTI queueing will sit here, in that order, as their features land);
+//! 4. `-MISCONF` for writes after a failed background save (stop-writes-on-bgsave-error),
+//!    `-LOADING` while the dataset loads; (cluster slot ownership, OOM for `denyoom`,
+//!    read-only replica, client pause and MULTI queueing will sit here, in Redis's order,
+//!    as their features land);
 //! 5. execution: the executor locks the command's shards, the handler runs, a failed
 //!    handler's partial reply is rolled back and replaced by its error;
 //! 6. after-command hooks while the locks are still held: serving the clients blocked on keys
@@ -26,6 +28,9 @@ use crate::db::DbCtx;
 use crate::server::Server;
 use crate::stats::WorkerStats;
 use crate::util::time::now_us;
+
+/// Redis's reply to writes after a failed background save.
+const MISCONF: &str = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /// Runs one request from a client.
 pub fn execute(
@@ -85,8 +90,17 @@ fn gate(srv: &Server, client: &Client, e: &Entry, argv: &Argv<'_>) -> Result<(),
     }
     if !client.authenticated && !spec.has(flags::NO_AUTH) {
         // AUTH and HELLO carry NO_AUTH; everything else waits for a password.
-        let _ = srv;
         return Err(CmdError::msg(NOAUTH));
+    }
+    // Writes (and PING, as in Redis) are refused while the last background save failed and
+    // stop-writes-on-bgsave-error is on.
+    if (spec.has(flags::WRITE) || spec.name == "ping") && crate::persist::save::writes_denied(srv) {
+        return Err(CmdError::msg(MISCONF));
+    }
+    if !spec.has(flags::LOADING)
+        && srv.persist.rdb.loading.load(std::sync::atomic::Ordering::Relaxed)
+    {
+        return Err(CmdError::msg("LOADING Redis is loading the dataset in memory"));
     }
     Ok(())
 }
@@ -126,6 +140,7 @@ pub fn call(
             lfu,
             no_touch,
             hint,
+            writes: spec.has(flags::WRITE),
         },
         spec,
     };

@@ -350,7 +350,7 @@ fn copy(ctx: &mut Ctx<'_>) -> CmdResult {
             ctx.out.int(0);
             return Ok(());
         }
-        Some(e) => (e.val.clone(), e.expire),
+        Some(e) => (e.val.clone(), e.expire()),
     };
     if ctx.db.lookup_in(dst_db, dst, Lookup::Write)?.is_some() {
         if !replace {
@@ -521,7 +521,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, form: ExpireForm) -> CmdResult {
             ctx.out.int(0);
             return Ok(());
         }
-        Some(e) => e.expire,
+        Some(e) => e.expire(),
     };
     let refused = (fl & EXPIRE_NX != 0 && current != NO_EXPIRE)
         || (fl & EXPIRE_XX != 0 && current == NO_EXPIRE)
@@ -569,9 +569,9 @@ fn ttl_generic(ctx: &mut Ctx<'_>, ms: bool, absolute: bool) -> CmdResult {
     let now = ctx.db.now;
     let reply = match ctx.db.lookup(ctx.arg(1), Lookup::ReadNoTouch)? {
         None => -2,
-        Some(e) if e.expire == NO_EXPIRE => -1,
+        Some(e) if !e.has_expire() => -1,
         Some(e) => {
-            let t = if absolute { e.expire } else { e.expire - now }.max(0);
+            let t = if absolute { e.expire() } else { e.expire() - now }.max(0);
             if ms {
                 t
             } else {
@@ -602,7 +602,7 @@ fn pexpiretime(ctx: &mut Ctx<'_>) -> CmdResult {
 fn persist(ctx: &mut Ctx<'_>) -> CmdResult {
     let key = ctx.arg(1);
     let had_ttl = match ctx.db.lookup(key, Lookup::Write)? {
-        Some(e) => e.expire != NO_EXPIRE,
+        Some(e) => e.has_expire(),
         None => false,
     };
     if had_ttl {

@@ -40,6 +40,7 @@ pub static ALL: &[&[CommandSpec]] = &[
     server::config::COMMANDS,
     server::debug::COMMANDS,
     server::info::COMMANDS,
+    server::persistence::COMMANDS,
     set::COMMANDS,
     sort::COMMANDS,
     sorted_set::COMMANDS,

@@ -274,7 +274,7 @@ fn getex(ctx: &mut Ctx<'_>) -> CmdResult {
             ctx.db.dirty(1);
         }
         None if o.persist => {
-            let had_ttl = ctx.db.lookup(key, Lookup::Peek)?.is_some_and(|e| e.expire != NO_EXPIRE);
+            let had_ttl = ctx.db.lookup(key, Lookup::Peek)?.is_some_and(|e| e.has_expire());
             if had_ttl {
                 ctx.db.set_expire(key, NO_EXPIRE)?;
                 ctx.db.fx.propagate_as(db, [&b"PERSIST"[..], key]);

@@ -10,7 +10,7 @@
 
 use collections::SmallBytes;
 
-use super::{Shard, NO_EXPIRE};
+use super::Shard;
 
 /// Keys with a TTL examined per sample (Redis: `ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`).
 pub const KEYS_PER_LOOP: usize = 20;
@@ -39,12 +39,12 @@ pub fn sample_and_expire(shard: &mut Shard, now: i64, want: usize) -> Pass {
     let max_buckets = want * 20;
     loop {
         cursor = shard.dict.scan(cursor, |e| {
-            if e.expire != NO_EXPIRE {
+            if e.has_expire() {
                 pass.sampled += 1;
-                if now > e.expire {
+                if now > e.expire() {
                     pass.expired.push(SmallBytes::new(&e.key));
                 } else {
-                    pass.ttl_sum += e.expire - now;
+                    pass.ttl_sum += e.expire() - now;
                 }
             }
         });

@@ -34,8 +34,20 @@ pub struct Entry {
     /// bytes: see [`Entry::lru`].
     pub key: KeyBytes,
     pub val: Value,
-    /// Absolute expiry in Unix ms, or [`NO_EXPIRE`].
-    pub expire: i64,
+    /// The absolute expiry in Unix ms ([`NO_EXPIRE`] for none) shifted left by one, and in the
+    /// low bit the snapshot flag (`persist::snapshot`): equal to the shard's `snap_flag` once
+    /// the running snapshot holds this entry's state (or the entry was born after it began).
+    /// Packing the flag here keeps the entry at 56 bytes; the price is that expiry times are
+    /// clamped to ±2^62 ms (146 million years).
+    packed: i64,
+}
+
+/// Largest expiry time an entry can hold (ms).
+pub const MAX_EXPIRE: i64 = (1 << 62) - 1;
+
+#[inline]
+fn pack(expire: i64, flag: bool) -> i64 {
+    (expire.clamp(-MAX_EXPIRE - 1, MAX_EXPIRE) << 1) | flag as i64
 }
 
 impl Keyed for Entry {
@@ -46,10 +58,41 @@ impl Keyed for Entry {
 }
 
 impl Entry {
-    /// A new entry.
+    /// A new entry (snapshot flag clear: the shard sets it when inserting).
     #[inline]
     pub fn new(key: &[u8], val: Value, expire: i64, lru: u32) -> Self {
-        Entry { key: KeyBytes::new(key, lru), val, expire }
+        Entry { key: KeyBytes::new(key, lru), val, packed: pack(expire, false) }
+    }
+
+    /// Absolute expiry in Unix ms, or [`NO_EXPIRE`].
+    #[inline]
+    pub fn expire(&self) -> i64 {
+        self.packed >> 1
+    }
+
+    /// True if the entry has a TTL.
+    #[inline]
+    pub fn has_expire(&self) -> bool {
+        self.expire() != NO_EXPIRE
+    }
+
+    /// Sets the expiry field only (callers keep the shard's TTL count: use
+    /// [`Shard::set_expire`] unless you do).
+    #[inline]
+    fn set_expire_raw(&mut self, at: i64) {
+        self.packed = pack(at, self.snap_flag());
+    }
+
+    /// The snapshot flag (see the field's docs).
+    #[inline]
+    pub fn snap_flag(&self) -> bool {
+        self.packed & 1 == 1
+    }
+
+    /// Sets the snapshot flag.
+    #[inline]
+    pub fn set_snap_flag(&mut self, f: bool) {
+        self.packed = (self.packed & !1) | f as i64;
     }
 
     /// LRU clock (seconds, 24 bits) of the last access.
@@ -67,13 +110,16 @@ impl Entry {
     /// True if the entry has a TTL that has passed at `now` (Redis: `now > when`).
     #[inline]
     pub fn is_expired(&self, now: i64) -> bool {
-        self.expire != NO_EXPIRE && now > self.expire
+        let e = self.expire();
+        e != NO_EXPIRE && now > e
     }
 }
 
 /// The part of one database that one lock protects.
 #[derive(Default)]
 pub struct Shard {
+    /// The entries. Read it freely; change entries only through the methods below (or
+    /// after [`Shard::before_write`]) so a running snapshot sees their old state.
     pub dict: Dict<Entry>,
     /// Number of entries with a TTL (INFO keyspace `expires`).
     pub expires: usize,
@@ -83,15 +129,51 @@ pub struct Shard {
     pub avg_ttl: i64,
     /// Clients blocked on keys of this shard (BLPOP ...), served by writes to them.
     pub waiters: crate::blocking::KeyWaiters,
+    /// The value of [`Entry::snap_flag`] that means "done" for the current (or last)
+    /// snapshot; new entries are born with it.
+    pub snap_flag: bool,
+    /// The running snapshot's state for this shard, if one is running and has not yet
+    /// finished this shard.
+    pub snap: Option<Box<crate::persist::snapshot::ShardSnap>>,
 }
 
 impl Shard {
+    /// Call before changing or removing `e` (an entry of this shard): a running snapshot
+    /// that has not written it yet serializes its current state first.
+    #[inline]
+    pub fn guard(snap: &mut Option<Box<crate::persist::snapshot::ShardSnap>>, e: &mut Entry) {
+        if let Some(s) = snap {
+            s.guard(e);
+        }
+    }
+
+    /// [`Shard::guard`] for the entry under `key`, if any.
+    #[inline]
+    pub fn before_write(&mut self, key: &[u8]) {
+        if self.snap.is_some() {
+            if let Some(e) = self.dict.get_mut(key) {
+                Self::guard(&mut self.snap, e);
+            }
+        }
+    }
+
+    /// Inserts an entry known to be absent, flagged as born after any running snapshot.
+    pub fn insert_new(&mut self, mut e: Entry) {
+        e.set_snap_flag(self.snap_flag);
+        if e.has_expire() {
+            self.expires += 1;
+        }
+        self.dict.insert_new(e);
+    }
+
     /// Inserts or replaces an entry, keeping the TTL count right.
-    pub fn put(&mut self, e: Entry) -> Option<Entry> {
-        let has_ttl = e.expire != NO_EXPIRE;
+    pub fn put(&mut self, mut e: Entry) -> Option<Entry> {
+        self.before_write(e.key.as_slice());
+        e.set_snap_flag(self.snap_flag);
+        let has_ttl = e.has_expire();
         let old = self.dict.insert(e);
         if let Some(o) = &old {
-            if o.expire != NO_EXPIRE {
+            if o.has_expire() {
                 self.expires -= 1;
             }
         }
@@ -103,8 +185,9 @@ impl Shard {
 
     /// Removes an entry, keeping the TTL count right.
     pub fn take(&mut self, key: &[u8]) -> Option<Entry> {
+        self.before_write(key);
         let e = self.dict.remove(key)?;
-        if e.expire != NO_EXPIRE {
+        if e.has_expire() {
             self.expires -= 1;
         }
         Some(e)
@@ -113,9 +196,10 @@ impl Shard {
     /// Sets or clears the TTL of an existing entry; returns false if the key is absent.
     pub fn set_expire(&mut self, key: &[u8], at: i64) -> bool {
         let Some(e) = self.dict.get_mut(key) else { return false };
-        let before = e.expire != NO_EXPIRE;
-        e.expire = at;
-        let after = at != NO_EXPIRE;
+        Self::guard(&mut self.snap, e);
+        let before = e.has_expire();
+        e.set_expire_raw(at);
+        let after = e.has_expire();
         match (before, after) {
             (false, true) => self.expires += 1,
             (true, false) => self.expires -= 1,
@@ -126,6 +210,7 @@ impl Shard {
 
     /// Removes every entry.
     pub fn clear(&mut self) {
+        self.snap_finish();
         self.dict.clear();
         self.expires = 0;
         self.expire_cursor = 0;
@@ -133,9 +218,18 @@ impl Shard {
 
     /// Empties the shard, returning its table whole (to be freed in the background).
     pub fn take_all(&mut self) -> Dict<Entry> {
+        self.snap_finish();
         self.expires = 0;
         self.expire_cursor = 0;
         std::mem::take(&mut self.dict)
+    }
+
+    /// Makes a running snapshot serialize every entry of this shard it still needs, now
+    /// (before a FLUSHDB or SWAPDB changes the whole shard at once).
+    pub fn snap_finish(&mut self) {
+        if let Some(s) = &mut self.snap {
+            s.finish(&mut self.dict);
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Keyspace statistics for INFO keyspace and friends: per-database key and TTL counts and an
 //! average remaining TTL, gathered by locking one shard at a time, briefly.
 
-use super::{Keyspace, Shard, NO_EXPIRE};
+use super::{Keyspace, Shard};
 use crate::util::time::now_ms;
 
 /// Buckets walked per shard to estimate the average TTL.
@@ -25,8 +25,8 @@ fn sample_ttls(shard: &Shard, now: i64) -> (i64, i64) {
     let mut cursor = 0;
     for _ in 0..TTL_SAMPLE_BUCKETS {
         cursor = shard.dict.scan(cursor, |e| {
-            if e.expire != NO_EXPIRE && e.expire >= now {
-                sum = sum.saturating_add(e.expire - now);
+            if e.has_expire() && e.expire() >= now {
+                sum = sum.saturating_add(e.expire() - now);
                 n += 1;
             }
         });

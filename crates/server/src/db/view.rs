@@ -17,7 +17,7 @@ use collections::SmallBytes;
 use resp::parse::OwnedArgv;
 
 use super::lfu::Lfu;
-use super::{Entry, Keyspace, Shard, NO_EXPIRE};
+use super::{Entry, Keyspace, Shard};
 use crate::cmd::error::CmdError;
 use crate::server::executor::{Locks, ShardHint};
 use crate::stats::WorkerStats;
@@ -84,6 +84,8 @@ pub struct DbCtx<'a> {
     pub no_touch: bool,
     /// The shard of the command's first key, found while locking.
     pub hint: ShardHint,
+    /// The command may write: its lookups let a running snapshot save the entry first.
+    pub writes: bool,
 }
 
 impl<'a> DbCtx<'a> {
@@ -113,9 +115,15 @@ impl<'a> DbCtx<'a> {
                 "ERR internal error: key outside the command's locked shards",
             ));
         };
+        let guard = self.writes && shard.snap.is_some();
         let res = shard.dict.get_mut_unless(key, |e| e.is_expired(now));
         match res {
             Ok(Some(e)) => {
+                // A write command may change what it looks up: a running snapshot first
+                // takes the entry's current state (persist/snapshot.rs).
+                if guard {
+                    Shard::guard(&mut shard.snap, e);
+                }
                 if touch {
                     match self.lfu {
                         None => e.set_lru(lru),
@@ -133,8 +141,9 @@ impl<'a> DbCtx<'a> {
                 }
                 Ok(None)
             }
-            Err(expired) => {
-                if expired.expire != NO_EXPIRE {
+            Err(mut expired) => {
+                Shard::guard(&mut shard.snap, &mut expired);
+                if expired.has_expire() {
                     shard.expires -= 1;
                 }
                 self.fx.pre.push((db, OwnedArgv::from_slices([self.ks.expire_verb(), key])));
@@ -209,26 +218,18 @@ impl<'a> DbCtx<'a> {
         let lfu = self.lfu.is_some();
         let shard = self.shard_in(db, key)?;
         if let Some(e) = shard.dict.get_mut(key) {
+            Shard::guard(&mut shard.snap, e);
             e.val = val;
             // An overwritten key keeps its LFU history (Redis's dbSetValue); under LRU the new
             // value is fresh.
             if !lfu {
                 e.set_lru(lru);
             }
-            if !keep_ttl && e.expire != expire {
-                let before = e.expire != NO_EXPIRE;
-                e.expire = expire;
-                match (before, expire != NO_EXPIRE) {
-                    (true, false) => shard.expires -= 1,
-                    (false, true) => shard.expires += 1,
-                    _ => {}
-                }
+            if !keep_ttl && e.expire() != expire {
+                shard.set_expire(key, expire);
             }
         } else {
-            if expire != NO_EXPIRE {
-                shard.expires += 1;
-            }
-            shard.dict.insert_new(Entry::new(key, val, expire, lru));
+            shard.insert_new(Entry::new(key, val, expire, lru));
         }
         Ok(())
     }
@@ -437,7 +438,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
-    use crate::db::Keyspace;
+    use crate::db::{Keyspace, NO_EXPIRE};
 
     fn ctx<'a>(ks: &'a Keyspace, stats: &'a WorkerStats, now: i64) -> DbCtx<'a> {
         DbCtx {
@@ -451,6 +452,7 @@ mod tests {
             lfu: None,
             no_touch: false,
             hint: ShardHint::default(),
+            writes: true,
         }
     }
 

@@ -23,4 +23,5 @@ pub mod snapshot;
 pub struct Persist {
     pub aof: aof::AofState,
     pub rdb: save::RdbState,
+    pub snapshot: snapshot::Engine,
 }

@@ -5,7 +5,8 @@
 //!   while more than 10% of a sample was stale, within 25% of the cron period in total;
 //!   deletions are propagated as `DEL` (`UNLINK` under lazyfree-lazy-expire) like lazy ones;
 //! * close clients idle longer than `timeout`;
-//! * advance incremental rehashing of big shards by up to 1 ms each.
+//! * advance incremental rehashing of big shards by up to 1 ms each;
+//! * save points and scheduled BGSAVEs (`persist/save.rs`).
 //!
 //! The cron only ever `try_lock`s a shard: a shard busy with a client command is simply
 //! visited on a later tick, so the cron never makes a client wait.
@@ -38,6 +39,7 @@ pub fn spawn(srv: Arc<Server>) {
                 }
                 close_idle_clients(&srv);
                 rehash(&srv);
+                crate::persist::save::cron(&srv);
                 srv.stats.sample_instantaneous();
                 if let Some(rest) = period.checked_sub(tick.elapsed()) {
                     std::thread::sleep(rest);

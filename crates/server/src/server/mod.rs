@@ -63,6 +63,8 @@ pub struct Server {
     pub worker_threads: usize,
     pub total_connections: AtomicU64,
     pub rejected_connections: AtomicU64,
+    /// Itself, for commands that hand the server to a thread (BGSAVE).
+    me: std::sync::OnceLock<std::sync::Weak<Server>>,
 }
 
 /// Why the process is stopping.
@@ -119,9 +121,16 @@ impl Server {
             worker_threads: workers,
             total_connections: AtomicU64::new(0),
             rejected_connections: AtomicU64::new(0),
+            me: std::sync::OnceLock::new(),
         });
+        let _ = srv.me.set(Arc::downgrade(&srv));
         srv.update_lru_clock();
         srv
+    }
+
+    /// A counted handle to the server (for work handed to another thread).
+    pub fn arc(&self) -> Option<Arc<Server>> {
+        self.me.get().and_then(|w| w.upgrade())
     }
 
     /// The LRU clock: seconds, 24 bits, as Redis's `LRU_CLOCK()`.
@@ -172,28 +181,50 @@ pub fn run(srv: Arc<Server>) -> i32 {
     if let Some(Ok(addr)) = listeners.first().map(|l| l.local_addr()) {
         srv.port.store(addr.port() as u32, Ordering::Relaxed);
     }
+    // Clients may connect while the dataset loads; they get -LOADING until it is in.
+    srv.persist.rdb.loading.store(true, Ordering::SeqCst);
     let workers = listener::spawn_workers(&srv);
     listener::spawn_acceptor(srv.clone(), listeners, workers);
-    cron::spawn(srv.clone());
     listener::spawn_signal_handler(srv.clone());
+    if crate::persist::load::load_at_startup(&srv).is_err() {
+        return 1;
+    }
+    srv.persist.rdb.loading.store(false, Ordering::SeqCst);
+    crate::persist::aof::start(&srv);
+    cron::spawn(srv.clone());
     notice!("Ready to accept connections tcp");
-    let why = rx.recv().unwrap_or(ShutdownRequest::Command);
-    shutdown(&srv, why);
-    0
+    loop {
+        let why = rx.recv().unwrap_or(ShutdownRequest::Command);
+        if shutdown(&srv, why) {
+            return 0;
+        }
+    }
 }
 
-/// Logs and performs the final steps of a shutdown.
-pub fn shutdown(srv: &Server, why: ShutdownRequest) {
-    srv.shutting_down.store(true, Ordering::SeqCst);
+/// Logs and performs the final steps of a shutdown. On a signal, saves first when save
+/// points are configured, as Redis does; if that save fails the server keeps running and
+/// this returns false. (SHUTDOWN, the command, saves before asking.)
+pub fn shutdown(srv: &Server, why: ShutdownRequest) -> bool {
     match why {
         ShutdownRequest::Signal(name) => {
             notice!("Received {name} scheduling shutdown...");
             notice!("User requested shutdown...");
+            if !srv.config.settings().save.is_empty()
+                && crate::persist::save::save_for_shutdown(srv).is_err()
+            {
+                warning!("Error trying to save the DB, can't exit.");
+                warning!(
+                    "Errors trying to shut down the server. Check the logs for more information."
+                );
+                return false;
+            }
         }
-        ShutdownRequest::Command => notice!("User requested shutdown..."),
+        ShutdownRequest::Command => {}
     }
+    srv.shutting_down.store(true, Ordering::SeqCst);
     for c in srv.clients.snapshot() {
         c.kill();
     }
     notice!("ferrodis is now ready to exit, bye bye...");
+    true
 }

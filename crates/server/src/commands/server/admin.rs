@@ -55,9 +55,20 @@ fn flushdb(ctx: &mut Ctx<'_>) -> CmdResult {
 /// FLUSHALL [ASYNC|SYNC]
 fn flushall(ctx: &mut Ctx<'_>) -> CmdResult {
     let lazy = flush_async(ctx)?;
+    // As FLUSHALL kills Redis's BGSAVE child: the running RDB snapshot stops, and its
+    // shards need not be serialized before they are emptied.
+    let aborted = ctx.srv.persist.snapshot.abort(true);
     let mut n = 0;
     for g in ctx.db.locks.guards() {
+        if aborted {
+            g.g.snap = None;
+        }
         n += flush_shard(&mut g.g, lazy);
+    }
+    // With save points configured Redis then saves the (empty) dataset at once, so a
+    // restart does not bring the flushed keys back.
+    if !ctx.srv.config.settings().save.is_empty() {
+        crate::persist::save::save_empty(ctx.srv);
     }
     ctx.db.dirty(n.max(1));
     ctx.out.ok();
@@ -85,9 +96,14 @@ fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
             if x.db as usize != lo || y.db as usize != hi {
                 break;
             }
+            // A running snapshot writes each database as it was: both shards are
+            // serialized now, and the snapshot state stays with the database number.
+            x.g.snap_finish();
+            y.g.snap_finish();
             std::mem::swap(&mut *x.g, &mut *y.g);
             // Blocked clients stay with their database number, not with the data.
             std::mem::swap(&mut x.g.waiters, &mut y.g.waiters);
+            std::mem::swap(&mut x.g.snap, &mut y.g.snap);
         }
     }
     ctx.db.dirty(1);
@@ -112,10 +128,9 @@ fn lastsave(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
 ///
-/// There is no persistence yet, so nothing can be saved: a plain SHUTDOWN (or NOSAVE) stops
-/// the server at once; SAVE fails as Redis fails when its final save fails ("Errors trying
-/// to SHUTDOWN"), unless FORCE is given. Nothing ever waits for replicas, so there is no
-/// shutdown in progress for ABORT to cancel.
+/// Saves first (stopping a running BGSAVE) when SAVE is given or save points are configured
+/// and NOSAVE is not; a failed save refuses the shutdown unless FORCE is given. Nothing ever
+/// waits for replicas, so there is no shutdown in progress for ABORT to cancel.
 fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
     let (mut nosave, mut save, mut force, mut now, mut abort) = (false, false, false, false, false);
     for i in 1..ctx.argc() {
@@ -140,16 +155,17 @@ fn shutdown(ctx: &mut Ctx<'_>) -> CmdResult {
     if abort {
         return Err(CmdError::msg("ERR No shutdown in progress."));
     }
-    if save {
-        notice!("User requested shutdown...");
-        warning!("Error trying to save the DB: this ferrodis release has no persistence.");
+    notice!("User requested shutdown...");
+    let configured = !ctx.srv.config.settings().save.is_empty();
+    if (save || (configured && !nosave))
+        && crate::persist::save::save_for_shutdown(ctx.srv).is_err()
+    {
+        warning!("Error trying to save the DB, can't exit.");
         if !force {
             warning!("Errors trying to shut down the server. Check the logs for more information.");
             return Err(CmdError::msg("ERR Errors trying to SHUTDOWN. Check logs."));
         }
         warning!("FORCE given: exiting without saving.");
-    } else if !nosave && !ctx.srv.config.get("save").unwrap_or_default().is_empty() {
-        notice!("Not saving the final RDB snapshot: this ferrodis release has no persistence.");
     }
     ctx.client.close_after_reply = true;
     ctx.srv.request_shutdown(ShutdownRequest::Command);

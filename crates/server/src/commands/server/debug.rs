@@ -54,7 +54,7 @@ fn mix_value(d: &mut [u8; 20], e: &Entry) {
         Value::Set(v) => v.digest_into(d),
         Value::ZSet(v) => v.digest_into(d),
     }
-    if e.expire != NO_EXPIRE {
+    if e.has_expire() {
         xor_digest(d, b"!!expire!!");
     }
 }
@@ -442,6 +442,22 @@ fn debug(ctx: &mut Ctx<'_>) -> CmdResult {
         ctx.out.simple(b"Listpack structure written to the log");
     } else if is(sub, "POPULATE") && (3..=5).contains(&argc) {
         populate(ctx)?;
+    } else if is(sub, "RELOAD") {
+        let (mut save, mut flush) = (true, true);
+        for a in ctx.argv.iter().skip(2) {
+            if is(a, "NOSAVE") {
+                save = false;
+            } else if is(a, "NOFLUSH") {
+                flush = false;
+            } else if !is(a, "MERGE") {
+                return Err(CmdError::msg(
+                    "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
+                ));
+            }
+        }
+        crate::persist::load::debug_reload(ctx.srv, &mut ctx.db.locks, save, flush)
+            .map_err(CmdError::owned)?;
+        ctx.out.ok();
     } else if is(sub, "LOG") && argc == 3 {
         warning!("DEBUG LOG: {}", String::from_utf8_lossy(ctx.arg(2)));
         ctx.out.ok();

@@ -234,24 +234,7 @@ fn memory(t: &mut Text, srv: &Server) {
 
 fn persistence(t: &mut Text, srv: &Server) {
     t.header("Persistence");
-    for k in
-        ["loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"]
-    {
-        t.f(k, 0);
-    }
-    t.f("current_fork_perc", "0.00");
-    t.f("current_save_keys_processed", 0);
-    t.f("current_save_keys_total", 0);
-    t.f("rdb_changes_since_last_save", srv.dirty.load(Relaxed));
-    t.f("rdb_bgsave_in_progress", 0);
-    t.f("rdb_last_save_time", srv.stats.last_save.load(Relaxed));
-    t.f("rdb_last_bgsave_status", "ok");
-    t.f("rdb_last_bgsave_time_sec", -1);
-    t.f("rdb_current_bgsave_time_sec", -1);
-    t.f("rdb_saves", 0);
-    t.f("rdb_last_cow_size", 0);
-    t.f("rdb_last_load_keys_expired", 0);
-    t.f("rdb_last_load_keys_loaded", 0);
+    crate::persist::save::info_fields(srv, |k, v| t.f(k, v));
     t.f("aof_enabled", 0);
     t.f("aof_rewrite_in_progress", 0);
     t.f("aof_rewrite_scheduled", 0);

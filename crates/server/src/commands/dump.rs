@@ -27,7 +27,7 @@ const LRU_CLOCK_MAX: i64 = (1 << 24) - 1;
 
 /// `rdbcompression` (LZF for long strings), as the configuration says.
 fn encode_opts(ctx: &Ctx<'_>) -> EncodeOpts {
-    EncodeOpts { compress: ctx.srv.config.get("rdbcompression").is_none_or(|v| v != "no") }
+    EncodeOpts { compress: ctx.srv.config.settings().rdbcompression }
 }
 
 /// DUMP key

@@ -11,6 +11,7 @@ mod hash;
 mod info;
 mod keyspace;
 mod list;
+mod persistence;
 mod protocol;
 mod rdb_file;
 mod scan;

@@ -344,3 +344,20 @@ fn restore_freq_under_lfu() {
     p.check(&[b"RESTORE".as_slice(), b"k2", b"0", &g, b"IDLETIME", b"100"]);
     p.check(&["OBJECT", "FREQ", "k2"]);
 }
+
+#[test]
+fn plain_quicklist_nodes_round_trip() {
+    let mut p = setup();
+    p.check(&["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100"]);
+    let big = "p".repeat(150);
+    let (b2, b3) = (format!("{big}2"), format!("{big}3"));
+    p.check(&["RPUSH", "pl", "a", &big, "b", &b2, &b3, "c"]);
+    p.check(&["OBJECT", "ENCODING", "pl"]);
+    let theirs = bulk(&p.b.cmd(&["DUMP", "pl"])).unwrap();
+    let ours = bulk(&p.a.cmd(&["DUMP", "pl"])).unwrap();
+    assert_eq!(ours, theirs, "DUMP bytes of a list with plain nodes");
+    p.check(&[b"RESTORE".as_slice(), b"pl2", b"0", &theirs]);
+    p.check(&["LRANGE", "pl2", "0", "-1"]);
+    p.check(&["DEBUG", "DIGEST-VALUE", "pl", "pl2"]);
+    p.check(&["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1073741824"]);
+}

@@ -25,16 +25,68 @@ fn idx(h: u32) -> usize {
     ((h >> (3 * 8 - HLOG)).wrapping_sub(h.wrapping_mul(5)) as usize) & (HSIZE - 1)
 }
 
+/// The hash table of last positions, kept per thread and reused by every call: each slot
+/// carries the generation of the call that wrote it, so a slot from an earlier call reads as
+/// empty. Clearing (or allocating) 64 Ki slots per call would cost more than compressing a
+/// short string; RDB saving compresses every string longer than 20 bytes.
+struct Table {
+    slots: Vec<u64>,
+    gen: u32,
+}
+
+impl Table {
+    fn new() -> Self {
+        Table { slots: vec![0; HSIZE], gen: 0 }
+    }
+
+    /// Starts a call: every slot reads as empty.
+    fn begin(&mut self) {
+        self.gen = self.gen.wrapping_add(1);
+        if self.gen == 0 {
+            self.slots.fill(0);
+            self.gen = 1;
+        }
+    }
+
+    #[inline]
+    fn get(&self, slot: usize) -> usize {
+        let e = self.slots[slot];
+        if (e >> 32) as u32 == self.gen {
+            e as u32 as usize
+        } else {
+            0
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, slot: usize, v: usize) {
+        self.slots[slot] = (u64::from(self.gen) << 32) | u64::from(v as u32);
+    }
+}
+
+thread_local! {
+    static TABLE: std::cell::RefCell<Table> = std::cell::RefCell::new(Table::new());
+}
+
 /// Compresses `input`. Returns `None` when the result would not fit in `max_out` bytes (or
 /// the input is empty), as `lzf_compress` returns 0.
 pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
-    let n = input.len();
-    if n == 0 || max_out == 0 {
+    if input.is_empty() || max_out == 0 {
         return None;
     }
+    TABLE
+        .try_with(|t| match t.try_borrow_mut() {
+            Ok(mut t) => compress_with(&mut t, input, max_out),
+            Err(_) => compress_with(&mut Table::new(), input, max_out),
+        })
+        .unwrap_or_else(|_| compress_with(&mut Table::new(), input, max_out))
+}
+
+fn compress_with(htab: &mut Table, input: &[u8], max_out: usize) -> Option<Vec<u8>> {
+    let n = input.len();
     // Positions are stored plus one, so 0 means "never seen" (liblzf's `ref > in_data`
     // test has the same effect: position 0 is never matched).
-    let mut htab = vec![0u32; HSIZE];
+    htab.begin();
     let mut out: Vec<u8> = Vec::with_capacity(max_out.min(n + n / 16 + 64));
     // `out` holds the control byte of the current literal run at `run`.
     let mut run = 0usize;
@@ -45,8 +97,8 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
     while n >= 3 && ip < n - 2 {
         hval = (hval << 8) | u32::from(input[ip + 2]);
         let slot = idx(hval);
-        let stored = htab[slot] as usize;
-        htab[slot] = (ip + 1) as u32;
+        let stored = htab.get(slot);
+        htab.set(slot, ip + 1);
         let matched = stored > 1 && {
             let r = stored - 1;
             ip - r - 1 < MAX_OFF
@@ -109,10 +161,10 @@ pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
             ip -= 2;
             hval = (u32::from(input[ip]) << 8) | u32::from(input[ip + 1]);
             hval = (hval << 8) | u32::from(input[ip + 2]);
-            htab[idx(hval)] = (ip + 1) as u32;
+            htab.set(idx(hval), ip + 1);
             ip += 1;
             hval = (hval << 8) | u32::from(input[ip + 2]);
-            htab[idx(hval)] = (ip + 1) as u32;
+            htab.set(idx(hval), ip + 1);
             ip += 1;
         } else {
             if out.len() >= max_out {

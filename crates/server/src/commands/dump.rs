@@ -27,7 +27,7 @@ const LRU_CLOCK_MAX: i64 = (1 << 24) - 1;
 
 /// `rdbcompression` (LZF for long strings), as the configuration says.
 fn encode_opts(ctx: &Ctx<'_>) -> EncodeOpts {
-    EncodeOpts { compress: ctx.srv.config.get("rdbcompression").is_none_or(|v| v != "no") }
+    EncodeOpts { compress: ctx.srv.config.settings().rdbcompression }
 }
 
 /// DUMP key
@@ -96,7 +96,10 @@ fn restore(ctx: &mut Ctx<'_>) -> CmdResult {
         ttl = ttl.saturating_add(now);
     }
     let db = ctx.db.index;
-    if ttl != 0 && ttl <= now {
+    // `checkAlreadyExpired`: while loading (AOF replay) the key is created all the same and
+    // expires on its own, as in Redis.
+    let loading = ctx.srv.persist.rdb.loading.load(std::sync::atomic::Ordering::Relaxed);
+    if ttl != 0 && ttl <= now && !loading {
         // Already expired: nothing is created; a replaced key is gone.
         if deleted {
             let lazy = ctx.srv.config.settings().lazyfree_lazy_server_del;

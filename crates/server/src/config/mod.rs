@@ -77,6 +77,9 @@ pub struct Settings {
     pub rdbcompression: bool,
     pub rdbchecksum: bool,
     pub stop_writes_on_bgsave_error: bool,
+    /// Test hooks: a delay per key while saving / loading (µs; negative: ns), as Redis's.
+    pub rdb_key_save_delay: i64,
+    pub key_load_delay: i64,
     /// Canonical notify-keyspace-events letters ("" = off).
     pub notify_keyspace_events: String,
     pub slowlog_log_slower_than: i64,
@@ -669,6 +672,8 @@ fn build_settings(values: &[String]) -> Settings {
         rdbcompression: yes("rdbcompression"),
         rdbchecksum: yes("rdbchecksum"),
         stop_writes_on_bgsave_error: yes("stop-writes-on-bgsave-error"),
+        rdb_key_save_delay: int("rdb-key-save-delay"),
+        key_load_delay: int("key-load-delay"),
         notify_keyspace_events: get("notify-keyspace-events").to_string(),
         slowlog_log_slower_than: int("slowlog-log-slower-than"),
         slowlog_max_len: uint("slowlog-max-len"),

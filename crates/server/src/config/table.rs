@@ -654,8 +654,8 @@ pub static PARAMS: &[Param] = &[
     p("set-max-listpack-entries", Kind::Int { min: 0, max: 9223372036854775807 }, "128"),
     p("set-max-listpack-value", Kind::Memory { min: 0, max: 9223372036854775807 }, "64"),
     // Debug/test knobs Redis hides from CONFIG GET patterns.
-    todo("key-load-delay", Kind::Int { min: -2147483648, max: 2147483647 }, "0").flags(HIDDEN),
-    todo("rdb-key-save-delay", Kind::Int { min: -2147483648, max: 2147483647 }, "0").flags(HIDDEN),
+    p("key-load-delay", Kind::Int { min: -2147483648, max: 2147483647 }, "0").flags(HIDDEN),
+    p("rdb-key-save-delay", Kind::Int { min: -2147483648, max: 2147483647 }, "0").flags(HIDDEN),
     todo(
         "loading-process-events-interval-bytes",
         Kind::Int { min: 1024, max: 2147483647 },

@@ -9,6 +9,7 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
 
+use super::debug_delay;
 use super::rdb::decode::{Item, Reader};
 use super::rdb::KeyMeta;
 use crate::db::Entry;
@@ -99,6 +100,7 @@ pub fn load_stream<R: Read>(
 ) -> Result<LoadStats, String> {
     let limits = srv.config.enc.get();
     let check = srv.config.settings().rdbchecksum;
+    let delay = srv.config.settings().key_load_delay;
     let fail = |offset: u64, msg: &str| format!("Error loading {name} at offset {offset}: {msg}");
     let mut rd = Reader::new(BufReader::with_capacity(1 << 20, r), limits, check)
         .map_err(|e| fail(e.offset, &e.msg))?;
@@ -124,6 +126,7 @@ pub fn load_stream<R: Read>(
             Item::ResizeDb { .. } | Item::Function(_) => {}
             Item::Aux(k, v) => log_aux(&k, &v),
             Item::Entry { key, val, expire_ms, meta } => {
+                debug_delay(delay);
                 let k = LoadedKey { key, val, expire_ms, meta };
                 if insert_entry(srv, db, k, now, held.as_deref_mut()).map_err(|m| fail(at, &m))? {
                     stats.loaded += 1;

@@ -18,6 +18,16 @@ pub mod rdb;
 pub mod save;
 pub mod snapshot;
 
+/// Redis's `debugDelay`: sleeps `d` microseconds, or `-d` nanoseconds when negative (the
+/// `rdb-key-save-delay` / `key-load-delay` test hooks).
+pub fn debug_delay(d: i64) {
+    match d {
+        0 => {}
+        d if d > 0 => std::thread::sleep(std::time::Duration::from_micros(d as u64)),
+        d => std::thread::sleep(std::time::Duration::from_nanos(d.unsigned_abs())),
+    }
+}
+
 /// Persistence state shared by the whole server.
 #[derive(Default)]
 pub struct Persist {

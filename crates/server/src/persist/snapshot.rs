@@ -248,7 +248,7 @@ pub fn empty_rdb(srv: &Server, purpose: Purpose) -> Vec<u8> {
     encode::eof(&mut b);
     let mut crc = Crc64::default();
     crc.update(&b);
-    let sum = if srv.config.settings().rdbchecksum { crc.0 } else { 0 };
+    let sum = if srv.config.settings().rdbchecksum { crc.value() } else { 0 };
     b.extend_from_slice(&sum.to_le_bytes());
     b
 }
@@ -303,6 +303,11 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
     let eng = &srv.persist.snapshot;
     let io = |e: std::io::Error| e.to_string();
     let mut out = Out { w, crc: Crc64::default(), bytes: 0 };
+    let delay = if eng.abort.load(Ordering::Relaxed) {
+        0
+    } else {
+        srv.config.settings().rdb_key_save_delay
+    };
     let head = header_bytes(purpose, plan.ctime);
     out.put(&head).map_err(io)?;
     let mut keys = 0u64;
@@ -322,7 +327,10 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
                 let Shard { dict, snap, .. } = &mut *g;
                 let Some(s) = snap.as_mut() else { break };
                 let mut finished = false;
-                while s.buf.len() < CHUNK {
+                let keys_before = s.keys;
+                // With the rdb-key-save-delay test hook, one bucket per hold.
+                let limit = if delay != 0 { 1 } else { CHUNK };
+                while s.buf.len() < limit {
                     s.cursor = dict.scan_mut(s.cursor, |e| s.guard(e));
                     if s.cursor == 0 {
                         finished = true;
@@ -331,13 +339,20 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
                 }
                 chunk.clear();
                 std::mem::swap(&mut chunk, &mut s.buf);
+                eng.peak.fetch_max(eng.pending.load(Ordering::Relaxed), Ordering::Relaxed);
                 eng.pending.fetch_sub(chunk.len() as u64, Ordering::Relaxed);
                 let done_keys = s.keys;
                 if finished {
                     keys += done_keys;
                     *snap = None;
                 }
+                let step_keys = done_keys - keys_before;
                 drop(g);
+                if delay != 0 && !aborted {
+                    for _ in 0..step_keys {
+                        super::debug_delay(delay);
+                    }
+                }
                 // The walk goes on after an abort (so every entry ends up marked and the next
                 // snapshot starts clean) but nothing more is written.
                 if !aborted {
@@ -347,10 +362,15 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
                     eng.keys_done.fetch_add(done_keys, Ordering::Relaxed);
                     break;
                 }
+                // Entries of this database that writers serialized in shards the walker
+                // has not reached may be written now (order within a database is free):
+                // so what waits in memory stays small, whatever the walk's speed.
+                if !aborted {
+                    drain_siblings(srv, db, &mut chunk);
+                    out.put(&chunk).map_err(io)?;
+                }
             }
         }
-        let p = eng.pending.load(Ordering::Relaxed);
-        eng.peak.fetch_max(p, Ordering::Relaxed);
     }
     if eng.abort.load(Ordering::Relaxed) {
         return Err("snapshot aborted".into());
@@ -358,10 +378,27 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
     chunk.clear();
     encode::eof(&mut chunk);
     out.put(&chunk).map_err(io)?;
-    let sum = if srv.config.settings().rdbchecksum { out.crc.0 } else { 0 };
+    let sum = if srv.config.settings().rdbchecksum { out.crc.value() } else { 0 };
     out.w.write_all(&sum.to_le_bytes()).map_err(io)?;
     out.w.flush().map_err(io)?;
     Ok((keys, out.bytes + 8))
+}
+
+/// Takes what writers serialized in the shards of `db` (those not busy) into `chunk`.
+fn drain_siblings(srv: &Server, db: usize, chunk: &mut Vec<u8>) {
+    let eng = &srv.persist.snapshot;
+    chunk.clear();
+    for shard in srv.keyspace.dbs[db].shards.iter() {
+        let Some(mut g) = shard.0.try_lock() else { continue };
+        if let Some(s) = g.snap.as_mut() {
+            if !s.buf.is_empty() {
+                eng.peak.fetch_max(eng.pending.load(Ordering::Relaxed), Ordering::Relaxed);
+                eng.pending.fetch_sub(s.buf.len() as u64, Ordering::Relaxed);
+                chunk.extend_from_slice(&s.buf);
+                s.buf.clear();
+            }
+        }
+    }
 }
 
 /// The temporary name a snapshot is written under before the rename (Redis's
@@ -393,7 +430,7 @@ fn write_file(
                 crate::config::os_error_text(&e)
             )
         })?;
-        let mut bw = std::io::BufWriter::with_capacity(1 << 20, f);
+        let mut bw = std::io::BufWriter::with_capacity(1 << 16, f);
         let r = walk(srv, plan, purpose, &mut bw)?;
         let f = bw.into_inner().map_err(|e| e.to_string())?;
         f.sync_all().map_err(|e| format!("Write error saving DB on disk: {e}"))?;
@@ -467,7 +504,7 @@ pub fn save_held(srv: &Server, locks: &mut Locks<'_>, path: &Path) -> Result<u64
         buf.clear();
         encode::eof(&mut buf);
         out.put(&buf).map_err(io)?;
-        let sum = if st.rdbchecksum { out.crc.0 } else { 0 };
+        let sum = if st.rdbchecksum { out.crc.value() } else { 0 };
         out.w.write_all(&sum.to_le_bytes()).map_err(io)?;
         let f = out.w.into_inner().map_err(|e| e.to_string())?;
         f.sync_all().map_err(io)?;
@@ -517,7 +554,8 @@ fn finish(
     })
 }
 
-/// Starts a background snapshot written to `path` (via a temporary file and rename).
+/// Starts a background snapshot written to `path` (via a temporary file and rename). Its
+/// point in time is taken before this returns; the writing runs on its own thread.
 /// `at_start` runs while every shard of every database is locked, at the snapshot's point in
 /// time (the AOF uses it to switch to a new incremental file). `done` runs on the snapshot
 /// thread when the file is complete (renamed) or failed. Returns Err if one is running.
@@ -529,14 +567,22 @@ pub fn start_background(
     done: Box<dyn FnOnce(Result<SnapshotStats, String>) + Send>,
 ) -> Result<(), String> {
     claim(srv, purpose)?;
+    // The point in time is now, before the caller replies (as Redis's fork is).
+    let t0 = Instant::now();
+    let plan = begin(srv, at_start);
     let srv2 = srv.clone();
     let spawned = std::thread::Builder::new().name("ferrodis-snapshot".into()).spawn(move || {
-        let t0 = Instant::now();
-        let plan = begin(&srv2, at_start);
+        // The snapshot yields to clients: on a busy core it takes what they leave (nice 10,
+        // about a tenth of the core under full load); on an idle or other core, all it needs.
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
         let res = write_file(&srv2, &plan, purpose, &path);
         done(finish(&srv2, res, t0));
     });
     if let Err(e) = spawned {
+        // The flags were flipped: walk without output so every entry ends up marked.
+        srv.persist.snapshot.abort.store(true, Ordering::SeqCst);
+        let plan = Plan { sizes: vec![(1, 0); srv.keyspace.db_count()], ctime: 0 };
+        let _ = walk(srv, &plan, purpose, std::io::sink());
         *srv.persist.snapshot.running.lock() = None;
         return Err(format!("Can't save in background: {e}"));
     }

@@ -299,7 +299,7 @@ impl<R: std::io::Read> In<R> {
                 let Some(elems) = ziplist_entries(&b) else {
                     return self.err("Zset ziplist integrity check failed.");
                 };
-                if elems.len() % 2 != 0 {
+                if !elems.len().is_multiple_of(2) {
                     return self.err("Zset ziplist integrity check failed.");
                 }
                 let mut pairs = Vec::with_capacity(elems.len() / 2);
@@ -348,7 +348,7 @@ impl<R: std::io::Read> In<R> {
                     return Ok(None);
                 }
                 let mut seen = HashSet::new();
-                let even = lp.len() % 2 == 0;
+                let even = lp.len().is_multiple_of(2);
                 if !even || !lp.iter().step_by(2).all(|f| seen.insert(f.to_vec())) {
                     return self.err("Hash listpack integrity check failed.");
                 }
@@ -367,7 +367,7 @@ impl<R: std::io::Read> In<R> {
                 let (pairs, what) = if t == types::HASH_ZIPMAP {
                     (zipmap_pairs(&b), "Zipmap integrity check failed.")
                 } else {
-                    let p = ziplist_entries(&b).filter(|e| e.len() % 2 == 0).map(|e| {
+                    let p = ziplist_entries(&b).filter(|e| e.len().is_multiple_of(2)).map(|e| {
                         let mut it = e.into_iter();
                         std::iter::from_fn(|| Some((it.next()?, it.next()?))).collect()
                     });
@@ -494,7 +494,7 @@ fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, table: bool) -> Option<Hash> 
 /// A sorted-set listpack is member/score pairs, scores valid numbers, members unique, in
 /// (score, member) order.
 fn zset_listpack_valid(lp: &Listpack) -> bool {
-    if lp.len() % 2 != 0 {
+    if !lp.len().is_multiple_of(2) {
         return false;
     }
     let mut seen = HashSet::new();
@@ -755,10 +755,11 @@ pub fn verify_payload(p: &[u8]) -> bool {
 }
 
 /// The value of a verified payload (`rdbLoadObjectType` + `rdbLoadObject`); an empty
-/// collection is an error here.
+/// collection is an error here. Like Redis, the value is read from the whole payload: a
+/// value whose last bytes overlap the footer is read as such, and trailing bytes are
+/// ignored.
 pub fn payload_value(p: &[u8], limits: Limits) -> Result<Value, RdbError> {
-    let body = &p[..p.len().saturating_sub(10)];
-    let mut inp = In { r: body, off: 0, crc: Crc64::new() };
+    let mut inp = In { r: p, off: 0, crc: Crc64::new() };
     let t = inp.u8()?;
     match inp.value(t, &limits)? {
         Some(v) => Ok(v),

@@ -192,7 +192,10 @@ pub fn value_type(val: &Value) -> u8 {
 pub fn value(out: &mut Vec<u8>, val: &Value, opts: &EncodeOpts) {
     match val {
         Value::Str(StrValue::Int(i)) => int_string(out, *i),
-        Value::Str(s) => string(out, &s.to_vec(), opts),
+        Value::Str(s) => {
+            let mut buf = itoa::Buffer::new();
+            string(out, s.as_bytes(&mut buf), opts);
+        }
         Value::List(l) => {
             if let Some(lp) = l.as_listpack() {
                 // A listpack list is what 7.0 holds as a one-node quicklist.

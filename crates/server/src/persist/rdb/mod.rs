@@ -98,3 +98,6 @@ pub(crate) mod container {
     pub const PLAIN: u64 = 1;
     pub const PACKED: u64 = 2;
 }
+
+#[cfg(test)]
+mod tests;

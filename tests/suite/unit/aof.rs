@@ -625,3 +625,18 @@ fn bgrewriteaof_replaces_the_base_while_writes_go_on() {
     stop(p);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn aof_names_must_be_plain_names() {
+    let dir = temp_dir("aof-names");
+    for (args, msg) in [
+        (["--appenddirname", "a/b"], "appenddirname can't be a path, just a dirname"),
+        (["--appendfilename", "x/y"], "appendfilename can't be a path, just a filename"),
+        (["--appendfilename", ""], "appendfilename can't be empty"),
+    ] {
+        let (code, out) = start_failing(&dir, &args);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains(msg), "{out}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -142,6 +142,16 @@ impl Param {
         let v = self.normalize_kind(args, cur)?;
         // Values Redis adjusts when applying them (CONFIG GET shows the adjusted value).
         let clamp = |lo: i64, hi: i64| v.parse::<i64>().map(|n| n.clamp(lo, hi).to_string());
+        // The AOF names live inside `dir` (Redis's isValidAOFfilename / isValidAOFdirname).
+        if matches!(self.name, "appendfilename" | "appenddirname") {
+            let (name, kind) = (self.name, &self.name[6..]);
+            if v.is_empty() {
+                return Err(format!("{name} can't be empty"));
+            }
+            if v.contains('/') {
+                return Err(format!("{name} can't be a path, just a {kind}"));
+            }
+        }
         Ok(match self.name {
             "hz" => clamp(1, 500).unwrap_or(v),
             "repl-backlog-size" => clamp(16 * 1024, i64::MAX).unwrap_or(v),

@@ -6,21 +6,40 @@
 //! less for every key. Keys up to 20 bytes are stored inline (19 with an explicit length, or
 //! exactly 20 in a variant of their own: `counter:000000123456`-style keys are common), longer
 //! ones in a boxed slice.
+//!
+//! One more bit rides along, the *flag* (the keyspace uses it to mark entries a running
+//! snapshot has written): the high bit of the inline length byte, a byte of the heap variant's
+//! padding, and for the full-inline variant the choice between two otherwise identical
+//! variants. It costs no space.
 
 use std::fmt;
 
 const INLINE: usize = 19;
 
-/// A key plus a 24-bit stamp, in 24 bytes. See the module docs.
-#[derive(Clone, PartialEq, Eq)]
+/// A key plus a 24-bit stamp and a flag bit, in 24 bytes. See the module docs.
+#[derive(Clone)]
 pub enum KeyBytes {
-    /// Stored inline: length, stamp, bytes.
+    /// Stored inline: length (high bit: the flag), stamp, bytes.
     Inline(u8, [u8; 3], [u8; INLINE]),
-    /// Exactly `INLINE + 1` bytes, inline: stamp, bytes.
+    /// Exactly `INLINE + 1` bytes, inline: stamp, bytes. Flag clear.
     Full([u8; 3], [u8; INLINE + 1]),
-    /// Stored on the heap, with the stamp beside the pointer.
-    Heap([u8; 3], Box<[u8]>),
+    /// [`KeyBytes::Full`] with the flag set.
+    FullFlagged([u8; 3], [u8; INLINE + 1]),
+    /// Stored on the heap, with the stamp and the flag (0/1) beside the pointer.
+    Heap([u8; 3], u8, Box<[u8]>),
 }
+
+/// The high bit of `Inline`'s length byte.
+const LEN_FLAG: u8 = 0x80;
+
+impl PartialEq for KeyBytes {
+    /// Keys compare by their bytes and stamp; the flag is not part of the value.
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice() && self.stamp() == other.stamp()
+    }
+}
+
+impl Eq for KeyBytes {}
 
 fn stamp_bytes(s: u32) -> [u8; 3] {
     let b = s.to_le_bytes();
@@ -41,7 +60,7 @@ impl KeyBytes {
             buf.copy_from_slice(key);
             KeyBytes::Full(st, buf)
         } else {
-            KeyBytes::Heap(st, key.into())
+            KeyBytes::Heap(st, 0, key.into())
         }
     }
 
@@ -49,9 +68,9 @@ impl KeyBytes {
     #[inline]
     pub fn as_slice(&self) -> &[u8] {
         match self {
-            KeyBytes::Inline(n, _, b) => &b[..*n as usize],
-            KeyBytes::Full(_, b) => b,
-            KeyBytes::Heap(_, b) => b,
+            KeyBytes::Inline(n, _, b) => &b[..(*n & !LEN_FLAG) as usize],
+            KeyBytes::Full(_, b) | KeyBytes::FullFlagged(_, b) => b,
+            KeyBytes::Heap(_, _, b) => b,
         }
     }
 
@@ -59,7 +78,10 @@ impl KeyBytes {
     #[inline]
     pub fn stamp(&self) -> u32 {
         let s = match self {
-            KeyBytes::Inline(_, s, _) | KeyBytes::Full(s, _) | KeyBytes::Heap(s, _) => s,
+            KeyBytes::Inline(_, s, _)
+            | KeyBytes::Full(s, _)
+            | KeyBytes::FullFlagged(s, _)
+            | KeyBytes::Heap(s, _, _) => s,
         };
         u32::from_le_bytes([s[0], s[1], s[2], 0])
     }
@@ -68,16 +90,42 @@ impl KeyBytes {
     #[inline]
     pub fn set_stamp(&mut self, v: u32) {
         let s = match self {
-            KeyBytes::Inline(_, s, _) | KeyBytes::Full(s, _) | KeyBytes::Heap(s, _) => s,
+            KeyBytes::Inline(_, s, _)
+            | KeyBytes::Full(s, _)
+            | KeyBytes::FullFlagged(s, _)
+            | KeyBytes::Heap(s, _, _) => s,
         };
         *s = stamp_bytes(v);
+    }
+
+    /// The flag bit.
+    #[inline]
+    pub fn flag(&self) -> bool {
+        match self {
+            KeyBytes::Inline(n, _, _) => n & LEN_FLAG != 0,
+            KeyBytes::Full(..) => false,
+            KeyBytes::FullFlagged(..) => true,
+            KeyBytes::Heap(_, f, _) => *f != 0,
+        }
+    }
+
+    /// Sets the flag bit.
+    #[inline]
+    pub fn set_flag(&mut self, on: bool) {
+        match self {
+            KeyBytes::Inline(n, _, _) => *n = (*n & !LEN_FLAG) | if on { LEN_FLAG } else { 0 },
+            KeyBytes::Full(s, b) if on => *self = KeyBytes::FullFlagged(*s, *b),
+            KeyBytes::FullFlagged(s, b) if !on => *self = KeyBytes::Full(*s, *b),
+            KeyBytes::Full(..) | KeyBytes::FullFlagged(..) => {}
+            KeyBytes::Heap(_, f, _) => *f = on as u8,
+        }
     }
 
     /// Heap bytes used beyond the value itself.
     pub fn heap_size(&self) -> usize {
         match self {
-            KeyBytes::Inline(..) | KeyBytes::Full(..) => 0,
-            KeyBytes::Heap(_, b) => b.len(),
+            KeyBytes::Inline(..) | KeyBytes::Full(..) | KeyBytes::FullFlagged(..) => 0,
+            KeyBytes::Heap(_, _, b) => b.len(),
         }
     }
 }
@@ -112,6 +160,16 @@ mod tests {
             assert_eq!(k.stamp(), 0x34_5678);
             assert_eq!(k.as_slice(), &v[..]);
             assert_eq!(k.heap_size(), if n <= 20 { 0 } else { n });
+            assert!(!k.flag());
+            k.set_flag(true);
+            assert!(k.flag());
+            assert_eq!(k.as_slice(), &v[..]);
+            assert_eq!(k.stamp(), 0x34_5678);
+            k.set_stamp(7);
+            assert!(k.flag());
+            k.set_flag(false);
+            assert!(!k.flag());
+            assert_eq!((k.as_slice(), k.stamp()), (&v[..], 7));
         }
     }
 }

@@ -125,11 +125,30 @@ fn shutdown_nosave_now_force_exits() {
 }
 
 #[test]
-fn shutdown_save_fails_without_persistence_unless_forced() {
-    let mut srv = TestServer::start();
+fn shutdown_save_saves_or_refuses_unless_forced() {
+    let mut srv = TestServer::start_with(&["--enable-protected-configs", "yes"]);
     let mut c = srv.raw();
+    c.cmd_str(&["SET", "k", "v"]);
+    // A save that cannot write its file refuses the shutdown...
+    let gone = srv.dir.join("gone");
+    std::fs::create_dir(&gone).unwrap();
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "dir", &gone.display().to_string()]), "+OK\r\n");
+    std::fs::remove_dir(&gone).unwrap();
     assert_eq!(c.cmd_str(&["SHUTDOWN", "SAVE"]), "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
     assert_eq!(c.cmd_str(&["PING"]), "+PONG\r\n");
+    // ... and one that can, saves and exits.
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "dir", &srv.dir.display().to_string()]), "+OK\r\n");
+    c.send_cmd(&["SHUTDOWN", "SAVE"]);
+    assert!(c.try_read_reply().is_none());
+    assert_eq!(srv.wait_exit(Duration::from_secs(10)).expect("exits").code(), Some(0));
+    assert!(srv.dir.join("dump.rdb").exists());
+    // FORCE exits even when the save fails.
+    let mut srv = TestServer::start_with(&["--enable-protected-configs", "yes"]);
+    let mut c = srv.raw();
+    let gone = srv.dir.join("gone");
+    std::fs::create_dir(&gone).unwrap();
+    c.cmd_str(&["CONFIG", "SET", "dir", &gone.display().to_string()]);
+    std::fs::remove_dir(&gone).unwrap();
     c.send_cmd(&["SHUTDOWN", "SAVE", "FORCE"]);
     assert!(c.try_read_reply().is_none());
     assert_eq!(srv.wait_exit(Duration::from_secs(10)).expect("exits").code(), Some(0));

@@ -4,6 +4,7 @@ mod client;
 mod command;
 mod config;
 mod connection;
+mod crash;
 mod debug;
 mod dump;
 mod expire;

@@ -30,24 +30,12 @@ pub const NO_EXPIRE: i64 = -1;
 /// One key and its value.
 #[derive(Debug)]
 pub struct Entry {
-    /// The key, carrying the LRU clock (seconds, 24 bits) of the last access in its spare
-    /// bytes: see [`Entry::lru`].
+    /// The key, carrying in its spare bytes the LRU clock (seconds, 24 bits) of the last
+    /// access ([`Entry::lru`]) and the snapshot flag ([`Entry::snap_flag`]).
     pub key: KeyBytes,
     pub val: Value,
-    /// The absolute expiry in Unix ms ([`NO_EXPIRE`] for none) shifted left by one, and in the
-    /// low bit the snapshot flag (`persist::snapshot`): equal to the shard's `snap_flag` once
-    /// the running snapshot holds this entry's state (or the entry was born after it began).
-    /// Packing the flag here keeps the entry at 56 bytes; the price is that expiry times are
-    /// clamped to ±2^62 ms (146 million years).
-    packed: i64,
-}
-
-/// Largest expiry time an entry can hold (ms).
-pub const MAX_EXPIRE: i64 = (1 << 62) - 1;
-
-#[inline]
-fn pack(expire: i64, flag: bool) -> i64 {
-    (expire.clamp(-MAX_EXPIRE - 1, MAX_EXPIRE) << 1) | flag as i64
+    /// Absolute expiry in Unix ms, or [`NO_EXPIRE`].
+    expire: i64,
 }
 
 impl Keyed for Entry {
@@ -61,13 +49,13 @@ impl Entry {
     /// A new entry (snapshot flag clear: the shard sets it when inserting).
     #[inline]
     pub fn new(key: &[u8], val: Value, expire: i64, lru: u32) -> Self {
-        Entry { key: KeyBytes::new(key, lru), val, packed: pack(expire, false) }
+        Entry { key: KeyBytes::new(key, lru), val, expire }
     }
 
     /// Absolute expiry in Unix ms, or [`NO_EXPIRE`].
     #[inline]
     pub fn expire(&self) -> i64 {
-        self.packed >> 1
+        self.expire
     }
 
     /// True if the entry has a TTL.
@@ -80,19 +68,20 @@ impl Entry {
     /// [`Shard::set_expire`] unless you do).
     #[inline]
     fn set_expire_raw(&mut self, at: i64) {
-        self.packed = pack(at, self.snap_flag());
+        self.expire = at;
     }
 
-    /// The snapshot flag (see the field's docs).
+    /// The snapshot flag (`persist::snapshot`): equal to the shard's `snap_flag` once the
+    /// running snapshot holds this entry's state, or when the entry was born after it began.
     #[inline]
     pub fn snap_flag(&self) -> bool {
-        self.packed & 1 == 1
+        self.key.flag()
     }
 
     /// Sets the snapshot flag.
     #[inline]
     pub fn set_snap_flag(&mut self, f: bool) {
-        self.packed = (self.packed & !1) | f as i64;
+        self.key.set_flag(f);
     }
 
     /// LRU clock (seconds, 24 bits) of the last access.

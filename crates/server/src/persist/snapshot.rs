@@ -339,6 +339,7 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
                 }
                 chunk.clear();
                 std::mem::swap(&mut chunk, &mut s.buf);
+                eng.peak.fetch_max(eng.pending.load(Ordering::Relaxed), Ordering::Relaxed);
                 eng.pending.fetch_sub(chunk.len() as u64, Ordering::Relaxed);
                 let done_keys = s.keys;
                 if finished {
@@ -361,10 +362,15 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
                     eng.keys_done.fetch_add(done_keys, Ordering::Relaxed);
                     break;
                 }
+                // Entries of this database that writers serialized in shards the walker
+                // has not reached may be written now (order within a database is free):
+                // so what waits in memory stays small, whatever the walk's speed.
+                if !aborted {
+                    drain_siblings(srv, db, &mut chunk);
+                    out.put(&chunk).map_err(io)?;
+                }
             }
         }
-        let p = eng.pending.load(Ordering::Relaxed);
-        eng.peak.fetch_max(p, Ordering::Relaxed);
     }
     if eng.abort.load(Ordering::Relaxed) {
         return Err("snapshot aborted".into());
@@ -376,6 +382,23 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
     out.w.write_all(&sum.to_le_bytes()).map_err(io)?;
     out.w.flush().map_err(io)?;
     Ok((keys, out.bytes + 8))
+}
+
+/// Takes what writers serialized in the shards of `db` (those not busy) into `chunk`.
+fn drain_siblings(srv: &Server, db: usize, chunk: &mut Vec<u8>) {
+    let eng = &srv.persist.snapshot;
+    chunk.clear();
+    for shard in srv.keyspace.dbs[db].shards.iter() {
+        let Some(mut g) = shard.0.try_lock() else { continue };
+        if let Some(s) = g.snap.as_mut() {
+            if !s.buf.is_empty() {
+                eng.peak.fetch_max(eng.pending.load(Ordering::Relaxed), Ordering::Relaxed);
+                eng.pending.fetch_sub(s.buf.len() as u64, Ordering::Relaxed);
+                chunk.extend_from_slice(&s.buf);
+                s.buf.clear();
+            }
+        }
+    }
 }
 
 /// The temporary name a snapshot is written under before the rename (Redis's
@@ -407,7 +430,7 @@ fn write_file(
                 crate::config::os_error_text(&e)
             )
         })?;
-        let mut bw = std::io::BufWriter::with_capacity(1 << 20, f);
+        let mut bw = std::io::BufWriter::with_capacity(1 << 16, f);
         let r = walk(srv, plan, purpose, &mut bw)?;
         let f = bw.into_inner().map_err(|e| e.to_string())?;
         f.sync_all().map_err(|e| format!("Write error saving DB on disk: {e}"))?;
@@ -549,6 +572,9 @@ pub fn start_background(
     let plan = begin(srv, at_start);
     let srv2 = srv.clone();
     let spawned = std::thread::Builder::new().name("ferrodis-snapshot".into()).spawn(move || {
+        // The snapshot yields to clients: on a busy core it takes what they leave (nice 10,
+        // about a tenth of the core under full load); on an idle or other core, all it needs.
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
         let res = write_file(&srv2, &plan, purpose, &path);
         done(finish(&srv2, res, t0));
     });

@@ -1,4 +1,5 @@
 mod admin;
+mod aof;
 mod blocking;
 mod client;
 mod command;

@@ -36,6 +36,7 @@ pub static ALL: &[&[CommandSpec]] = &[
     hash::COMMANDS,
     list::COMMANDS,
     server::admin::COMMANDS,
+    server::aof::COMMANDS,
     server::command::COMMANDS,
     server::config::COMMANDS,
     server::debug::COMMANDS,

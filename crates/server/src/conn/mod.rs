@@ -121,6 +121,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         info.set_qbuf(rbuf.len(), rbuf.capacity());
         if client.blocked.is_some() {
             // Send what ran before the blocking command, then wait for its answer.
+            durable(&srv, &out).await;
             if !flush(&mut stream, &mut out, &info, &stats, 1).await {
                 break 'conn;
             }
@@ -138,6 +139,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             }
             skip_read = true;
         }
+        durable(&srv, &out).await;
         if !flush(&mut stream, &mut out, &info, &stats, batch_commands).await {
             break 'conn;
         }
@@ -147,6 +149,15 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
     }
     let _ = stream.shutdown().await;
     srv.clients.unregister(info.id);
+}
+
+/// Under `appendfsync always`, nothing is acknowledged before it is on disk: waits until the
+/// writes executed so far (this batch's, a served BLPOP's pop, and any it observed) are
+/// synced, sharing the fsync with every other client (group commit).
+async fn durable(srv: &Server, out: &ReplyBuf) {
+    if !out.is_empty() {
+        crate::persist::aof::wait_durable(srv).await;
+    }
 }
 
 /// Writes the accumulated replies; false if the connection broke.

@@ -44,11 +44,24 @@ pub struct Propagator {
 impl Propagator {
     /// Returns a receiver of every record from now on.
     pub fn subscribe(&self) -> Receiver<Record> {
+        self.subscribe_at().0
+    }
+
+    /// Returns a receiver of every record from now on and the seq of the first one it will
+    /// get. Records reach every receiver in seq order with no gaps (the seq is taken under
+    /// the subscribers lock, right before the sends).
+    pub fn subscribe_at(&self) -> (Receiver<Record>, u64) {
         let (tx, rx) = channel();
         let mut subs = self.subscribers.lock();
         subs.push(tx);
         self.active.store(true, Ordering::Release);
-        rx
+        (rx, self.seq.load(Ordering::Relaxed))
+    }
+
+    /// The seq the next record will take: every record numbered below it has already been
+    /// sent to the subscribers.
+    pub fn next_seq(&self) -> u64 {
+        self.seq.load(Ordering::Acquire)
     }
 
     /// True when someone listens.
@@ -86,8 +99,11 @@ impl Propagator {
     }
 
     fn send(&self, db: usize, argv: OwnedArgv) {
-        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        // Numbered under the lock, so every subscriber receives seqs in order and without
+        // gaps (the AOF's group commit relies on it: having written seq n means having
+        // written everything below n).
         let mut subs = self.subscribers.lock();
+        let seq = self.seq.fetch_add(1, Ordering::AcqRel);
         subs.retain(|s| s.send(Record { seq, db, argv: argv.clone() }).is_ok());
         if subs.is_empty() {
             self.active.store(false, Ordering::Release);

@@ -40,6 +40,7 @@ pub fn spawn(srv: Arc<Server>) {
                 close_idle_clients(&srv);
                 rehash(&srv);
                 crate::persist::save::cron(&srv);
+                crate::persist::aof::cron(&srv);
                 srv.stats.sample_instantaneous();
                 if let Some(rest) = period.checked_sub(tick.elapsed()) {
                     std::thread::sleep(rest);

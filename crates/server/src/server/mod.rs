@@ -189,8 +189,9 @@ pub fn run(srv: Arc<Server>) -> i32 {
     if crate::persist::load::load_at_startup(&srv).is_err() {
         return 1;
     }
-    srv.persist.rdb.loading.store(false, Ordering::SeqCst);
+    // The AOF writer subscribes before writes are accepted, so none goes unlogged.
     crate::persist::aof::start(&srv);
+    srv.persist.rdb.loading.store(false, Ordering::SeqCst);
     cron::spawn(srv.clone());
     notice!("Ready to accept connections tcp");
     loop {
@@ -225,6 +226,7 @@ pub fn shutdown(srv: &Server, why: ShutdownRequest) -> bool {
     for c in srv.clients.snapshot() {
         c.kill();
     }
+    crate::persist::aof::shutdown(srv);
     notice!("ferrodis is now ready to exit, bye bye...");
     true
 }

@@ -24,7 +24,8 @@ fn config_set(ctx: &mut Ctx<'_>) -> CmdResult {
     let pairs: Vec<(&[u8], &[u8])> =
         (2..ctx.argc()).step_by(2).map(|i| (ctx.arg(i), ctx.arg(i + 1))).collect();
     let local = ctx.client.info.loopback;
-    ctx.srv.config.set_many_from(&pairs, local).map_err(CmdError::owned)?;
+    let changed = ctx.srv.config.set_many_from(&pairs, local).map_err(CmdError::owned)?;
+    crate::persist::aof::config_changed(ctx.srv, &changed);
     ctx.out.ok();
     Ok(())
 }

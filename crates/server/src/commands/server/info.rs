@@ -235,18 +235,8 @@ fn memory(t: &mut Text, srv: &Server) {
 fn persistence(t: &mut Text, srv: &Server) {
     t.header("Persistence");
     crate::persist::save::info_fields(srv, |k, v| t.f(k, v));
-    t.f("aof_enabled", 0);
-    t.f("aof_rewrite_in_progress", 0);
-    t.f("aof_rewrite_scheduled", 0);
-    t.f("aof_last_rewrite_time_sec", -1);
-    t.f("aof_current_rewrite_time_sec", -1);
-    t.f("aof_last_bgrewrite_status", "ok");
-    t.f("aof_rewrites", 0);
-    t.f("aof_rewrites_consecutive_failures", 0);
-    t.f("aof_last_write_status", "ok");
-    t.f("aof_last_cow_size", 0);
-    t.f("module_fork_in_progress", 0);
-    t.f("module_fork_last_cow_size", 0);
+    // aof_enabled .. module_fork_last_cow_size, and the AOF sizes when it is on.
+    crate::persist::aof::info_fields(srv, &mut t.s);
 }
 
 fn stats(t: &mut Text, srv: &Server) {

@@ -3,6 +3,7 @@
 //! SAVE / BGSAVE (`persistence.rs`).
 
 pub mod admin;
+pub mod aof;
 pub mod command;
 pub mod config;
 pub mod debug;

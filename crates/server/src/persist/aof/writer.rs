@@ -1,0 +1,308 @@
+//! The AOF writer: a dedicated thread that subscribes to the propagation stream and appends
+//! every record to the current incr file as RESP (`*N\r\n$len\r\n...`), with a `SELECT` when
+//! the database changes and `#TS:` annotations under `aof-timestamp-enabled`, as Redis's
+//! `feedAppendOnlyFile` does.
+//!
+//! Each cycle drains every record available, writes them with one `write(2)` and then
+//! applies `appendfsync`:
+//! * `always`: `fdatasync` at once, then publish the seq synced and wake the connections
+//!   waiting for it (group commit: all writes of the cycle share one fsync);
+//! * `everysec`: `fdatasync` when a second has passed since the last one (also when idle);
+//! * `no`: never; the OS flushes.
+//!
+//! **Why "synced >= target" is exact.** The propagator numbers records under its subscribers
+//! lock, right before sending them, so this thread receives seqs in order and without gaps
+//! from the point it subscribed. Its `next` (one past the last record received) therefore
+//! means "every record below `next` was received"; after the write and fsync of a cycle it
+//! publishes `next` as `synced`. A connection that ran a batch reads the propagator's
+//! `next_seq` (every seq below it already sent) and waits until `synced` reaches it, so every
+//! write it ran — and every write it could have observed — is on disk before its replies go
+//! out, like Redis's `beforeSleep` flush before writing to clients.
+//!
+//! A rewrite switches files at an exact point of the stream: `at_start` (all shards locked)
+//! installs a [`Switch`] at the propagator's `next_seq`; records below it go to the old file,
+//! the others to the new one (after the old file was fsynced).
+
+use std::fs::File;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::AofState;
+use crate::repl::propagate::Record;
+use crate::server::Server;
+
+/// A pending change of output file, effective from record `at` on.
+pub struct Switch {
+    pub at: u64,
+    pub file: File,
+    pub path: PathBuf,
+}
+
+/// Appends one command in RESP multibulk form (`catAppendOnlyGenericCommand`).
+pub fn cat_command<'a>(out: &mut Vec<u8>, args: impl ExactSizeIterator<Item = &'a [u8]>) {
+    out.push(b'*');
+    out.extend_from_slice(itoa::Buffer::new().format(args.len()).as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for a in args {
+        out.push(b'$');
+        out.extend_from_slice(itoa::Buffer::new().format(a.len()).as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// Opens a file for appending (created if missing).
+pub fn open_append(path: &std::path::Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new().append(true).create(true).open(path)
+}
+
+/// What the writer thread owns.
+struct Writer {
+    srv: Arc<Server>,
+    rx: Receiver<Record>,
+    file: File,
+    /// One past the last seq received.
+    next: u64,
+    selected: Option<usize>,
+    last_ts: i64,
+    /// `aof-timestamp-enabled`, read once per cycle.
+    ts_enabled: bool,
+    buf: Vec<u8>,
+    /// Bytes written but not fsynced yet.
+    unsynced: bool,
+    last_fsync: Instant,
+    generation: u64,
+}
+
+/// Starts the writer thread on `file`, receiving from `rx` whose first seq is `next`.
+/// `alive` is cleared when the thread ends.
+pub fn spawn(
+    srv: Arc<Server>,
+    rx: Receiver<Record>,
+    next: u64,
+    file: File,
+    generation: u64,
+    alive: Arc<AtomicBool>,
+) {
+    let aof = &srv.persist.aof;
+    aof.synced.store(next, Release);
+    let mut w = Writer {
+        srv: srv.clone(),
+        rx,
+        file,
+        next,
+        selected: None,
+        last_ts: 0,
+        ts_enabled: false,
+        buf: Vec::with_capacity(64 * 1024),
+        unsynced: false,
+        last_fsync: Instant::now(),
+        generation,
+    };
+    let flag = alive.clone();
+    let spawned = std::thread::Builder::new().name("aof-writer".into()).spawn(move || {
+        w.run();
+        flag.store(false, Release);
+    });
+    if let Err(e) = spawned {
+        alive.store(false, Release);
+        crate::warning!("Can't start the AOF writer thread: {e}");
+    }
+}
+
+impl Writer {
+    fn aof(&self) -> &AofState {
+        &self.srv.persist.aof
+    }
+
+    fn run(&mut self) {
+        loop {
+            let running = self.aof().generation.load(Acquire) == self.generation;
+            self.ts_enabled =
+                self.srv.config.get("aof-timestamp-enabled").as_deref() == Some("yes");
+            let got =
+                match self.rx.recv_timeout(Duration::from_millis(if running { 100 } else { 0 })) {
+                    Ok(r) => Some(r),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
+            if let Some(r) = got {
+                self.take(r);
+                // Drain what is available, bounded so a flood still gets written steadily.
+                while self.buf.len() < 16 << 20 {
+                    match self.rx.try_recv() {
+                        Ok(r) => self.take(r),
+                        Err(_) => break,
+                    }
+                }
+            }
+            self.maybe_switch();
+            self.flush();
+            self.sync_per_policy();
+            if !running {
+                // Stopped (CONFIG SET appendonly no): everything received is written; sync
+                // it, as Redis's stopAppendOnly does, and leave.
+                self.fsync();
+                break;
+            }
+        }
+    }
+
+    /// Formats one record into the buffer, switching files first when it is due.
+    fn take(&mut self, r: Record) {
+        if self.aof().switch_pending.load(Acquire) {
+            let due = self.aof().switch.lock().as_ref().is_some_and(|s| r.seq >= s.at);
+            if due {
+                self.flush();
+                self.switch_now();
+            }
+        }
+        self.next = r.seq + 1;
+        if self.ts_enabled {
+            let now = crate::util::time::now_ms() / 1000;
+            if now > self.last_ts {
+                self.last_ts = now;
+                self.buf.extend_from_slice(format!("#TS:{now}\r\n").as_bytes());
+            }
+        }
+        if self.selected != Some(r.db) {
+            let db = r.db.to_string();
+            cat_command(&mut self.buf, [b"SELECT".as_slice(), db.as_bytes()].into_iter());
+            self.selected = Some(r.db);
+        }
+        cat_command(&mut self.buf, r.argv.view().iter());
+    }
+
+    /// Switches files when every record below the switch point has been received.
+    fn maybe_switch(&mut self) {
+        if !self.aof().switch_pending.load(Acquire) {
+            return;
+        }
+        let due = self.aof().switch.lock().as_ref().is_some_and(|s| self.next >= s.at);
+        if due {
+            self.flush();
+            self.switch_now();
+        }
+    }
+
+    fn switch_now(&mut self) {
+        let Some(sw) = self.aof().switch.lock().take() else { return };
+        self.aof().switch_pending.store(false, Release);
+        self.fsync();
+        self.file = sw.file;
+        self.selected = None;
+        self.last_ts = 0;
+        *self.aof().current_path.lock() = Some(sw.path);
+        self.aof().incr_size.store(0, Relaxed);
+    }
+
+    /// Writes the buffer; a failure under `always` ends the process (Redis: the reply may
+    /// already be promised), otherwise the buffer is kept and retried.
+    fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        match self.file.write_all(&self.buf) {
+            Ok(()) => {
+                let aof = self.aof();
+                aof.current_size.fetch_add(self.buf.len() as u64, Relaxed);
+                aof.incr_size.fetch_add(self.buf.len() as u64, Relaxed);
+                if !aof.last_write_ok.swap(true, Relaxed) {
+                    crate::warning!("AOF write error looks solved, Redis can write again.");
+                }
+                self.buf.clear();
+                self.unsynced = true;
+            }
+            Err(e) => {
+                let text = crate::config::os_error_text(&e);
+                if self.policy() == Policy::Always {
+                    crate::warning!("Error writing to the AOF file: {text}");
+                    crate::warning!(
+                        "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting..."
+                    );
+                    std::process::exit(1);
+                }
+                if self.aof().last_write_ok.swap(false, Relaxed) {
+                    crate::warning!("Error writing to the AOF file: {text}");
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+
+    fn policy(&self) -> Policy {
+        Policy::of(&self.srv.config.settings().appendfsync)
+    }
+
+    fn sync_per_policy(&mut self) {
+        let skip = self.aof().no_fsync_now(&self.srv);
+        match self.policy() {
+            Policy::Always => {
+                if !skip {
+                    self.fsync();
+                }
+                self.publish();
+            }
+            Policy::EverySec => {
+                if self.unsynced && !skip && self.last_fsync.elapsed() >= Duration::from_secs(1) {
+                    self.fsync();
+                }
+                self.publish();
+            }
+            Policy::No => self.publish(),
+        }
+    }
+
+    fn fsync(&mut self) {
+        self.flush();
+        if !self.unsynced {
+            return;
+        }
+        if let Err(e) = self.file.sync_data() {
+            let text = crate::config::os_error_text(&e);
+            if self.policy() == Policy::Always {
+                crate::warning!(
+                    "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {text}. Exiting..."
+                );
+                std::process::exit(1);
+            }
+            crate::warning!("Fail to fsync the AOF file: {text}");
+            return;
+        }
+        self.unsynced = false;
+        self.last_fsync = Instant::now();
+    }
+
+    /// Publishes how far the file is written (and synced, per policy) and wakes waiters.
+    fn publish(&self) {
+        let aof = self.aof();
+        if aof.synced.load(Relaxed) < self.next {
+            aof.synced.store(self.next, Release);
+            aof.notify.notify_waiters();
+        }
+    }
+}
+
+/// `appendfsync`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    Always,
+    EverySec,
+    No,
+}
+
+impl Policy {
+    pub fn of(s: &str) -> Policy {
+        match s {
+            "always" => Policy::Always,
+            "no" => Policy::No,
+            _ => Policy::EverySec,
+        }
+    }
+}

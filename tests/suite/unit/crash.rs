@@ -201,7 +201,6 @@ fn missing_after_restart(c: &mut redis::Connection, run: usize, w: &Written, ctx
 }
 
 #[test]
-#[ignore = "issue 4: enable when AOF/RDB land"]
 fn crash_aof_always_keeps_every_acknowledged_write() {
     let mut rng = Rng(seed("always"));
     let dir = DataDir::new("crash-always");
@@ -224,7 +223,6 @@ fn crash_aof_always_keeps_every_acknowledged_write() {
 }
 
 #[test]
-#[ignore = "issue 4: enable when AOF/RDB land"]
 fn crash_aof_everysec_loses_at_most_two_seconds() {
     let mut rng = Rng(seed("everysec"));
     let dir = DataDir::new("crash-everysec");

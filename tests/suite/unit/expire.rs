@@ -261,3 +261,20 @@ fn volatile_keys_expire_while_others_stay() {
     wait_until(5, "volatile keys to expire", || int_reply(&c.cmd(&["DBSIZE"])) == 100);
     assert_eq!(int_reply(&c.cmd(&["EXISTS", "a0", "a99", "b0", "b99"])), 2);
 }
+
+/// Overwriting a key whose TTL has passed (MSET, SET) expires it first: counted in
+/// expired_keys, as Redis's lookupKeyWrite does.
+#[test]
+fn overwriting_an_expired_key_counts_it_as_expired() {
+    let srv = TestServer::start_with(&["--enable-debug-command", "yes"]);
+    let mut c = srv.raw();
+    assert_eq!(c.cmd_str(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]), "+OK\r\n");
+    c.cmd_str(&["SET", "k", "v", "PX", "1"]);
+    c.cmd_str(&["SET", "j", "v", "PX", "1"]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(c.cmd_str(&["MSET", "k", "v2"]), "+OK\r\n");
+    assert_eq!(c.cmd_str(&["SET", "j", "v3"]), "+OK\r\n");
+    let info = c.cmd_str(&["INFO", "stats"]);
+    assert!(info.contains("\r\nexpired_keys:2\r\n"), "{info}");
+    assert_eq!(c.cmd_str(&["GET", "k"]), "$2\r\nv2\r\n");
+}

@@ -216,6 +216,12 @@ impl<'a> DbCtx<'a> {
     ) -> Result<(), CmdError> {
         let lru = self.lru;
         let lfu = self.lfu.is_some();
+        let now = self.now;
+        // Overwriting a key whose TTL has passed first expires it (counted and propagated),
+        // as Redis's lookupKeyWrite does for MSET and friends.
+        if self.shard_in(db, key)?.dict.get(key).is_some_and(|e| e.is_expired(now)) {
+            self.lookup_in(db, key, Lookup::Peek)?;
+        }
         let shard = self.shard_in(db, key)?;
         if let Some(e) = shard.dict.get_mut(key) {
             Shard::guard(&mut shard.snap, e);

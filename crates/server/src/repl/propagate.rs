@@ -16,6 +16,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
 
 use parking_lot::Mutex;
 use resp::parse::{Argv, OwnedArgv};
@@ -38,7 +39,68 @@ pub struct Record {
 pub struct Propagator {
     seq: AtomicU64,
     active: AtomicBool,
-    subscribers: Mutex<Vec<Sender<Record>>>,
+    subscribers: Mutex<Vec<Sub>>,
+}
+
+/// A subscriber: a channel (tests, one record at a time) or a [`Feed`] (the AOF).
+enum Sub {
+    Chan(Sender<Record>),
+    Feed(Arc<Feed>),
+}
+
+/// A batching receiver for a consumer thread that wants every record but not a wake-up per
+/// record: records are appended to a vector; the consumer takes them all at once with
+/// [`Feed::take`], and a sender wakes it only if it is waiting *and* asked to be woken
+/// (`appendfsync always` wants each batch promptly; the other policies poll on a short
+/// timer, so the worker threads never pay for a wake-up at all).
+#[derive(Default)]
+pub struct Feed {
+    q: parking_lot::Mutex<FeedQ>,
+    cv: parking_lot::Condvar,
+}
+
+#[derive(Default)]
+struct FeedQ {
+    recs: Vec<Record>,
+    /// The consumer sleeps in `take` and wants to be woken by the next record.
+    waiting: bool,
+    closed: bool,
+}
+
+impl Feed {
+    fn push(&self, r: Record) -> bool {
+        let mut q = self.q.lock();
+        if q.closed {
+            return false;
+        }
+        q.recs.push(r);
+        if q.waiting {
+            q.waiting = false;
+            self.cv.notify_one();
+        }
+        true
+    }
+
+    /// Moves every pending record into `out` (which must be empty). If there are none,
+    /// waits up to `timeout` — to be woken by the next record when `wake`, else only by the
+    /// timeout (or [`Feed::close`]).
+    pub fn take(&self, out: &mut Vec<Record>, timeout: std::time::Duration, wake: bool) {
+        let mut q = self.q.lock();
+        if q.recs.is_empty() && !q.closed {
+            q.waiting = wake;
+            let _ = self.cv.wait_for(&mut q, timeout);
+            q.waiting = false;
+        }
+        std::mem::swap(out, &mut q.recs);
+    }
+
+    /// Stops delivery: the propagator drops this subscriber at its next record, and a
+    /// waiting `take` returns.
+    pub fn close(&self) {
+        let mut q = self.q.lock();
+        q.closed = true;
+        self.cv.notify_one();
+    }
 }
 
 impl Propagator {
@@ -53,9 +115,18 @@ impl Propagator {
     pub fn subscribe_at(&self) -> (Receiver<Record>, u64) {
         let (tx, rx) = channel();
         let mut subs = self.subscribers.lock();
-        subs.push(tx);
+        subs.push(Sub::Chan(tx));
         self.active.store(true, Ordering::Release);
         (rx, self.seq.load(Ordering::Relaxed))
+    }
+
+    /// [`subscribe_at`](Self::subscribe_at) with a batching [`Feed`].
+    pub fn subscribe_feed(&self) -> (Arc<Feed>, u64) {
+        let feed = Arc::new(Feed::default());
+        let mut subs = self.subscribers.lock();
+        subs.push(Sub::Feed(feed.clone()));
+        self.active.store(true, Ordering::Release);
+        (feed, self.seq.load(Ordering::Relaxed))
     }
 
     /// The seq the next record will take: every record numbered below it has already been
@@ -104,7 +175,10 @@ impl Propagator {
         // written everything below n).
         let mut subs = self.subscribers.lock();
         let seq = self.seq.fetch_add(1, Ordering::AcqRel);
-        subs.retain(|s| s.send(Record { seq, db, argv: argv.clone() }).is_ok());
+        subs.retain(|s| match s {
+            Sub::Chan(tx) => tx.send(Record { seq, db, argv: argv.clone() }).is_ok(),
+            Sub::Feed(f) => f.push(Record { seq, db, argv: argv.clone() }),
+        });
         if subs.is_empty() {
             self.active.store(false, Ordering::Release);
         }

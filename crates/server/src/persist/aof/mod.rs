@@ -284,7 +284,7 @@ fn spawn_writer(srv: &Arc<Server>, file: File, path: PathBuf) {
     }
     let gen = aof.generation.fetch_add(1, AcqRel) + 1;
     *aof.current_path.lock() = Some(path);
-    let (rx, next) = srv.prop.subscribe_at();
+    let (rx, next) = srv.prop.subscribe_feed();
     aof.writer_alive.store(true, Release);
     writer::spawn(srv.clone(), rx, next, file, gen, aof.writer_alive.clone());
     refresh_group_commit(srv);

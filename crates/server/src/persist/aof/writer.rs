@@ -28,12 +28,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::AofState;
-use crate::repl::propagate::Record;
+use crate::repl::propagate::{Feed, Record};
 use crate::server::Server;
 
 /// A pending change of output file, effective from record `at` on.
@@ -65,7 +64,9 @@ pub fn open_append(path: &std::path::Path) -> std::io::Result<File> {
 /// What the writer thread owns.
 struct Writer {
     srv: Arc<Server>,
-    rx: Receiver<Record>,
+    rx: Arc<Feed>,
+    /// The batch being formatted (kept to reuse its allocation).
+    batch: Vec<Record>,
     file: File,
     /// One past the last seq received.
     next: u64,
@@ -84,7 +85,7 @@ struct Writer {
 /// `alive` is cleared when the thread ends.
 pub fn spawn(
     srv: Arc<Server>,
-    rx: Receiver<Record>,
+    rx: Arc<Feed>,
     next: u64,
     file: File,
     generation: u64,
@@ -95,6 +96,7 @@ pub fn spawn(
     let mut w = Writer {
         srv: srv.clone(),
         rx,
+        batch: Vec::new(),
         file,
         next,
         selected: None,
@@ -116,6 +118,13 @@ pub fn spawn(
     }
 }
 
+impl Drop for Writer {
+    /// Unsubscribes: nothing is queued for a writer that is gone.
+    fn drop(&mut self) {
+        self.rx.close();
+    }
+}
+
 impl Writer {
     fn aof(&self) -> &AofState {
         &self.srv.persist.aof
@@ -126,22 +135,20 @@ impl Writer {
             let running = self.aof().generation.load(Acquire) == self.generation;
             self.ts_enabled =
                 self.srv.config.get("aof-timestamp-enabled").as_deref() == Some("yes");
-            let got =
-                match self.rx.recv_timeout(Duration::from_millis(if running { 100 } else { 0 })) {
-                    Ok(r) => Some(r),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => break,
-                };
-            if let Some(r) = got {
+            // `always` wants each batch at once (the clients wait for its fsync); the other
+            // policies collect for a millisecond, so writers never pay for a wake-up.
+            let always = self.policy() == Policy::Always;
+            let wait = match (running, always) {
+                (false, _) => Duration::ZERO,
+                (true, true) => Duration::from_millis(100),
+                (true, false) => Duration::from_millis(1),
+            };
+            let mut batch = std::mem::take(&mut self.batch);
+            self.rx.take(&mut batch, wait, always);
+            for r in batch.drain(..) {
                 self.take(r);
-                // Drain what is available, bounded so a flood still gets written steadily.
-                while self.buf.len() < 16 << 20 {
-                    match self.rx.try_recv() {
-                        Ok(r) => self.take(r),
-                        Err(_) => break,
-                    }
-                }
             }
+            self.batch = batch;
             self.maybe_switch();
             self.flush();
             self.sync_per_policy();

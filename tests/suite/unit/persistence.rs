@@ -389,7 +389,8 @@ fn bgsave_point_in_time_under_concurrent_random_writes() {
                 as u64
         });
     eprintln!("bgsave_point_in_time_under_concurrent_random_writes: PERSIST_SEED={seed}");
-    let a = TestServer::start_with(&args(&["--rdb-key-save-delay", "100", "--worker-threads", "2"]));
+    let a =
+        TestServer::start_with(&args(&["--rdb-key-save-delay", "100", "--worker-threads", "2"]));
     let mut c = a.raw();
     assert_eq!(c.cmd_str(&["DEBUG", "POPULATE", "3000", "k"]), "+OK\r\n");
     for i in 0..300 {

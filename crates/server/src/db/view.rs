@@ -217,26 +217,31 @@ impl<'a> DbCtx<'a> {
         let lru = self.lru;
         let lfu = self.lfu.is_some();
         let now = self.now;
-        // Overwriting a key whose TTL has passed first expires it (counted and propagated),
-        // as Redis's lookupKeyWrite does for MSET and friends.
-        if self.shard_in(db, key)?.dict.get(key).is_some_and(|e| e.is_expired(now)) {
-            self.lookup_in(db, key, Lookup::Peek)?;
-        }
         let shard = self.shard_in(db, key)?;
-        if let Some(e) = shard.dict.get_mut(key) {
-            Shard::guard(&mut shard.snap, e);
-            e.val = val;
-            // An overwritten key keeps its LFU history (Redis's dbSetValue); under LRU the new
-            // value is fresh.
-            if !lfu {
-                e.set_lru(lru);
+        match shard.dict.get_mut(key) {
+            Some(e) if !e.is_expired(now) => {
+                Shard::guard(&mut shard.snap, e);
+                e.val = val;
+                // An overwritten key keeps its LFU history (Redis's dbSetValue); under LRU the
+                // new value is fresh.
+                if !lfu {
+                    e.set_lru(lru);
+                }
+                if !keep_ttl && e.expire() != expire {
+                    shard.set_expire(key, expire);
+                }
+                return Ok(());
             }
-            if !keep_ttl && e.expire() != expire {
-                shard.set_expire(key, expire);
+            None => {
+                shard.insert_new(Entry::new(key, val, expire, lru));
+                return Ok(());
             }
-        } else {
-            shard.insert_new(Entry::new(key, val, expire, lru));
+            Some(_) => {}
         }
+        // Overwriting a key whose TTL has passed first expires it (counted and propagated),
+        // as Redis's lookupKeyWrite does for MSET and friends; the new value has no old TTL.
+        self.lookup_in(db, key, Lookup::Peek)?;
+        self.shard_in(db, key)?.insert_new(Entry::new(key, val, expire, lru));
         Ok(())
     }
 

@@ -276,6 +276,10 @@ fn loading_replies_loading_until_the_dataset_is_in() {
         "-LOADING Redis is loading the dataset in memory\r\n"
     );
     assert_eq!(info_field(&mut c2, "loading"), "1");
+    let size = std::fs::metadata(a.dir.join("dump.rdb")).unwrap().len();
+    assert_eq!(info_field(&mut c2, "loading_total_bytes"), size.to_string());
+    let perc: f64 = info_field(&mut c2, "loading_loaded_perc").parse().unwrap();
+    assert!((0.0..100.0).contains(&perc), "loading_loaded_perc {perc}");
     wait_for(30, "loading to end", || info_field(&mut c2, "loading") == "0");
     assert_eq!(c2.cmd_str(&["DBSIZE"]), ":2000\r\n");
     drop(b);

@@ -127,6 +127,9 @@ pub fn load_stream<R: Read>(
             Item::Aux(k, v) => log_aux(&k, &v),
             Item::Entry { key, val, expire_ms, meta } => {
                 debug_delay(delay);
+                if stats.loaded % 1024 == 0 || delay != 0 {
+                    srv.persist.rdb.loading_loaded.store(rd.offset(), Relaxed);
+                }
                 let k = LoadedKey { key, val, expire_ms, meta };
                 if insert_entry(srv, db, k, now, held.as_deref_mut()).map_err(|m| fail(at, &m))? {
                     stats.loaded += 1;
@@ -174,8 +177,10 @@ pub fn load_file(
             ))
         }
     };
-    let st = load_stream(srv, f, &path.display().to_string(), held)?;
     let r = &srv.persist.rdb;
+    r.loading_total.store(f.metadata().map(|m| m.len()).unwrap_or(0), Relaxed);
+    r.loading_loaded.store(0, Relaxed);
+    let st = load_stream(srv, f, &path.display().to_string(), held)?;
     r.last_load_keys_loaded.store(st.loaded, Relaxed);
     r.last_load_keys_expired.store(st.expired, Relaxed);
     notice!("Done loading RDB, keys loaded: {}, keys expired: {}.", st.loaded, st.expired);

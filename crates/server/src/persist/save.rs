@@ -38,6 +38,9 @@ pub struct RdbState {
     /// The dataset is being loaded: commands without the `loading` flag get `-LOADING`.
     pub loading: AtomicBool,
     pub loading_start: AtomicI64,
+    /// Size of the file being loaded and bytes read so far (INFO `loading_*`).
+    pub loading_total: AtomicU64,
+    pub loading_loaded: AtomicU64,
     pub last_load_keys_loaded: AtomicU64,
     pub last_load_keys_expired: AtomicU64,
 }
@@ -54,6 +57,8 @@ impl Default for RdbState {
             scheduled: AtomicBool::new(false),
             loading: AtomicBool::new(false),
             loading_start: AtomicI64::new(0),
+            loading_total: AtomicU64::new(0),
+            loading_loaded: AtomicU64::new(0),
             last_load_keys_loaded: AtomicU64::new(0),
             last_load_keys_expired: AtomicU64::new(0),
         }
@@ -248,4 +253,25 @@ pub fn info_fields(srv: &Server, mut f: impl FnMut(&str, String)) {
     f("rdb_last_cow_size", r.last_cow.load(Relaxed).to_string());
     f("rdb_last_load_keys_expired", r.last_load_keys_expired.load(Relaxed).to_string());
     f("rdb_last_load_keys_loaded", r.last_load_keys_loaded.load(Relaxed).to_string());
+}
+
+/// The `loading_*` lines Redis appends to INFO persistence while a file loads.
+pub fn loading_fields(srv: &Server, mut f: impl FnMut(&str, String)) {
+    let r = &srv.persist.rdb;
+    if !r.loading.load(Relaxed) {
+        return;
+    }
+    let start = r.loading_start.load(Relaxed);
+    let total = r.loading_total.load(Relaxed);
+    let loaded = r.loading_loaded.load(Relaxed).min(total);
+    let perc = if total > 0 { loaded as f64 * 100.0 / total as f64 } else { 0.0 };
+    let elapsed = (now_ms() / 1000 - start).max(0) as f64;
+    let eta =
+        if loaded > 0 { (elapsed * (total - loaded) as f64 / loaded as f64) as i64 } else { 1 };
+    f("loading_start_time", start.to_string());
+    f("loading_total_bytes", total.to_string());
+    f("loading_rdb_used_mem", "0".into());
+    f("loading_loaded_bytes", loaded.to_string());
+    f("loading_loaded_perc", format!("{perc:.2}"));
+    f("loading_eta_seconds", eta.to_string());
 }

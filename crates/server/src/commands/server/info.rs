@@ -237,6 +237,7 @@ fn persistence(t: &mut Text, srv: &Server) {
     crate::persist::save::info_fields(srv, |k, v| t.f(k, v));
     // aof_enabled .. module_fork_last_cow_size, and the AOF sizes when it is on.
     crate::persist::aof::info_fields(srv, &mut t.s);
+    crate::persist::save::loading_fields(srv, |k, v| t.f(k, v));
 }
 
 fn stats(t: &mut Text, srv: &Server) {

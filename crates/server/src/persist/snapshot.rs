@@ -244,25 +244,52 @@ fn header_bytes(purpose: Purpose, ctime: i64) -> Vec<u8> {
 
 /// A complete RDB file of an empty dataset.
 pub fn empty_rdb(srv: &Server, purpose: Purpose) -> Vec<u8> {
-    let mut b = header_bytes(purpose, crate::util::time::now_ms() / 1000);
-    encode::eof(&mut b);
-    let mut crc = Crc64::default();
-    crc.update(&b);
-    let sum = if srv.config.settings().rdbchecksum { crc.value() } else { 0 };
-    b.extend_from_slice(&sum.to_le_bytes());
-    b
+    let mut out = Out { w: Vec::new(), crc: Crc64::default(), bytes: 0 };
+    let head = header_bytes(purpose, crate::util::time::now_ms() / 1000);
+    // Writing to a Vec cannot fail.
+    let _ = out.put(&head).and_then(|_| out.finish(srv.config.settings().rdbchecksum));
+    out.w
 }
 
 /// Writes `bytes` to `path` through a temporary file, fsync and rename.
 pub fn write_atomically(path: &Path, purpose: Purpose, bytes: &[u8]) -> Result<(), String> {
+    write_via_temp(path, purpose, |w| w.write_all(bytes).map_err(|e| e.to_string()))
+}
+
+/// Writes `path` through a temporary file (Redis's `temp-<pid>.rdb`): `fill` writes the
+/// content, then the file is fsynced, renamed over `path`, and the directory fsynced. On
+/// failure the temporary file is removed and `path` is untouched.
+fn write_via_temp<T>(
+    path: &Path,
+    purpose: Purpose,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<T, String>,
+) -> Result<T, String> {
     let tmp = temp_path(path, purpose);
     let res = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
-        f.write_all(bytes).map_err(|e| e.to_string())?;
-        f.sync_all().map_err(|e| e.to_string())?;
-        std::fs::rename(&tmp, path).map_err(|e| e.to_string())?;
+        let f = std::fs::File::create(&tmp).map_err(|e| {
+            format!(
+                "Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
+                tmp.display(),
+                cwd(),
+                crate::config::os_error_text(&e)
+            )
+        })?;
+        let mut bw = std::io::BufWriter::with_capacity(1 << 16, f);
+        let r = fill(&mut bw)?;
+        let f = bw.into_inner().map_err(|e| format!("Write error saving DB on disk: {e}"))?;
+        f.sync_all().map_err(|e| format!("Write error saving DB on disk: {e}"))?;
+        drop(f);
+        std::fs::rename(&tmp, path).map_err(|e| {
+            format!(
+                "Error moving temp DB file {} on the final destination {} (in server root dir {}): {}",
+                tmp.display(),
+                path.display(),
+                cwd(),
+                crate::config::os_error_text(&e)
+            )
+        })?;
         sync_dir(path);
-        Ok(())
+        Ok(r)
     })();
     if res.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -292,6 +319,17 @@ impl<W: Write> Out<W> {
         self.crc.update(b);
         self.bytes += b.len() as u64;
         self.w.write_all(b)
+    }
+
+    /// The EOF opcode and the CRC64 of everything before it (0 under `rdbchecksum no`).
+    fn finish(&mut self, checksum: bool) -> std::io::Result<()> {
+        let mut eof = Vec::with_capacity(1);
+        encode::eof(&mut eof);
+        self.put(&eof)?;
+        let sum = if checksum { self.crc.value() } else { 0 };
+        self.bytes += 8;
+        self.w.write_all(&sum.to_le_bytes())?;
+        self.w.flush()
     }
 }
 
@@ -375,13 +413,8 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
     if eng.abort.load(Ordering::Relaxed) {
         return Err("snapshot aborted".into());
     }
-    chunk.clear();
-    encode::eof(&mut chunk);
-    out.put(&chunk).map_err(io)?;
-    let sum = if srv.config.settings().rdbchecksum { out.crc.value() } else { 0 };
-    out.w.write_all(&sum.to_le_bytes()).map_err(io)?;
-    out.w.flush().map_err(io)?;
-    Ok((keys, out.bytes + 8))
+    out.finish(srv.config.settings().rdbchecksum).map_err(io)?;
+    Ok((keys, out.bytes))
 }
 
 /// Takes what writers serialized in the shards of `db` (those not busy) into `chunk`.
@@ -420,35 +453,8 @@ fn write_file(
     purpose: Purpose,
     path: &Path,
 ) -> Result<(u64, u64), String> {
-    let tmp = temp_path(path, purpose);
-    let res = (|| {
-        let f = std::fs::File::create(&tmp).map_err(|e| {
-            format!(
-                "Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
-                tmp.display(),
-                cwd(),
-                crate::config::os_error_text(&e)
-            )
-        })?;
-        let mut bw = std::io::BufWriter::with_capacity(1 << 16, f);
-        let r = walk(srv, plan, purpose, &mut bw)?;
-        let f = bw.into_inner().map_err(|e| e.to_string())?;
-        f.sync_all().map_err(|e| format!("Write error saving DB on disk: {e}"))?;
-        drop(f);
-        std::fs::rename(&tmp, path).map_err(|e| {
-            format!(
-                "Error moving temp DB file {} on the final destination {} (in server root dir {}): {}",
-                tmp.display(),
-                path.display(),
-                cwd(),
-                crate::config::os_error_text(&e)
-            )
-        })?;
-        sync_dir(path);
-        Ok(r)
-    })();
+    let res = write_via_temp(path, purpose, |w| walk(srv, plan, purpose, w));
     if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
         // Finish marking so the next snapshot starts from a consistent flag state.
         srv.persist.snapshot.abort.store(true, Ordering::SeqCst);
         let _ = walk(srv, plan, purpose, std::io::sink());
@@ -464,17 +470,11 @@ fn cwd() -> String {
 /// every database: DEBUG RELOAD, which runs with all locks). No flags are involved: nothing
 /// else can change the data meanwhile.
 pub fn save_held(srv: &Server, locks: &mut Locks<'_>, path: &Path) -> Result<u64, String> {
-    let tmp = temp_path(path, Purpose::Rdb);
     let st = srv.config.settings();
     let enc = EncCtx { opts: EncodeOpts { compress: st.rdbcompression }, meta: MetaMode::None };
-    let res = (|| {
+    write_via_temp(path, Purpose::Rdb, |w| {
         let io = |e: std::io::Error| e.to_string();
-        let f = std::fs::File::create(&tmp).map_err(io)?;
-        let mut out = Out {
-            w: std::io::BufWriter::with_capacity(1 << 20, f),
-            crc: Crc64::default(),
-            bytes: 0,
-        };
+        let mut out = Out { w, crc: Crc64::default(), bytes: 0 };
         out.put(&header_bytes(Purpose::Rdb, crate::util::time::now_ms() / 1000)).map_err(io)?;
         let guards = locks.guards();
         let mut buf = Vec::new();
@@ -501,21 +501,9 @@ pub fn save_held(srv: &Server, locks: &mut Locks<'_>, path: &Path) -> Result<u64
             }
             out.put(&buf).map_err(io)?;
         }
-        buf.clear();
-        encode::eof(&mut buf);
-        out.put(&buf).map_err(io)?;
-        let sum = if st.rdbchecksum { out.crc.value() } else { 0 };
-        out.w.write_all(&sum.to_le_bytes()).map_err(io)?;
-        let f = out.w.into_inner().map_err(|e| e.to_string())?;
-        f.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(io)?;
-        sync_dir(path);
+        out.finish(st.rdbchecksum).map_err(io)?;
         Ok(keys)
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
+    })
 }
 
 /// Runs a whole snapshot in the calling thread (SAVE, shutdown, DEBUG RELOAD). Fails if

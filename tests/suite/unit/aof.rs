@@ -640,3 +640,80 @@ fn aof_names_must_be_plain_names() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the AOF write-error scenario on a server started on `dir` (AOF on, everysec): the
+/// incr file the next rewrite opens is a symlink to /dev/full, so every write to it fails
+/// with ENOSPC. Writes and PING are then refused with Redis's -MISCONF naming the error,
+/// reads go on, INFO says `aof_last_write_status:err`; a second rewrite moves to a real
+/// file and writes are accepted again. Returns the replies seen, to compare with redis.
+fn aof_write_error_scenario(c: &mut RawConn, dir: &Path) -> Vec<String> {
+    let mut seen = Vec::new();
+    assert_eq!(c.cmd_str(&["SET", "before", "1"]), "+OK\r\n");
+    std::os::unix::fs::symlink("/dev/full", aof_dir(dir).join("appendonly.aof.2.incr.aof"))
+        .unwrap();
+    seen.push(c.cmd_str(&["BGREWRITEAOF"]));
+    wait_rewrite_done(c);
+    // The next write goes to /dev/full; its reply was promised before the write (everysec).
+    seen.push(c.cmd_str(&["SET", "k", "v"]));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let refused = loop {
+        let r = c.cmd_str(&["SET", "k", "v"]);
+        if r.starts_with("-MISCONF") {
+            break r;
+        }
+        assert_eq!(r, "+OK\r\n");
+        assert!(Instant::now() < deadline, "writes still accepted after a failed AOF write");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    seen.push(refused);
+    seen.push(c.cmd_str(&["PING"]));
+    seen.push(c.cmd_str(&["INCR", "n"]));
+    seen.push(c.cmd_str(&["GET", "before"]));
+    let info = c.cmd_str(&["INFO", "persistence"]);
+    assert!(info.contains("aof_last_write_status:err\r\n"), "{info}");
+    // A rewrite opens appendonly.aof.3.incr.aof, a real file: the writer recovers.
+    seen.push(c.cmd_str(&["BGREWRITEAOF"]));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = c.cmd_str(&["SET", "after", "1"]);
+        if r == "+OK\r\n" {
+            break;
+        }
+        assert!(r.starts_with("-MISCONF"), "{r}");
+        assert!(Instant::now() < deadline, "writes still refused after the rewrite");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    wait_rewrite_done(c);
+    let info = c.cmd_str(&["INFO", "persistence"]);
+    assert!(info.contains("aof_last_write_status:ok\r\n"), "{info}");
+    seen.push(c.cmd_str(&["GET", "after"]));
+    seen
+}
+
+#[test]
+fn failed_aof_writes_refuse_writes_with_misconf_like_redis() {
+    let dir = temp_dir("aof-enospc");
+    let p = start_aof(&dir, &["--appendfsync", "everysec"]);
+    let mut c = p.raw();
+    let ours = aof_write_error_scenario(&mut c, &dir);
+    assert_eq!(ours[2], "-MISCONF Errors writing to the AOF file: No space left on device\r\n");
+    assert_eq!(ours[3], ours[2], "PING is refused too");
+    assert_eq!(ours[5], "$1\r\n1\r\n", "reads go on");
+    drop(c);
+    stop(p);
+    // After the restart everything acknowledged once writes were accepted again is there.
+    let p = start_aof(&dir, &["--appendfsync", "everysec"]);
+    let mut c = p.raw();
+    assert_eq!(c.cmd_str(&["GET", "before"]), "$1\r\n1\r\n");
+    assert_eq!(c.cmd_str(&["GET", "after"]), "$1\r\n1\r\n");
+    drop(c);
+    stop(p);
+
+    let rdir = temp_dir("aof-enospc-ref");
+    let d = s(&rdir);
+    let r =
+        Reference::start_with(&["--dir", &d, "--appendonly", "yes", "--appendfsync", "everysec"]);
+    let mut c = r.raw();
+    let theirs = aof_write_error_scenario(&mut c, &rdir);
+    assert_eq!(ours, theirs);
+}

@@ -30,8 +30,6 @@ use crate::server::Server;
 use crate::stats::WorkerStats;
 use crate::util::time::now_us;
 
-/// Redis's reply to writes after a failed background save.
-
 /// Runs one request from a client.
 pub fn execute(
     srv: &Server,

@@ -717,3 +717,108 @@ fn failed_aof_writes_refuse_writes_with_misconf_like_redis() {
     let theirs = aof_write_error_scenario(&mut c, &rdir);
     assert_eq!(ours, theirs);
 }
+
+/// Collections past 64 elements (Redis writes at most 64 per command in a rewrite), scores
+/// that need 17 digits, intset and string set members.
+fn write_big_collections(c: &mut RawConn) {
+    let items: Vec<String> = (0..150).map(|i| format!("item:{i}")).collect();
+    let mut rpush = vec!["RPUSH".to_string(), "biglist".into()];
+    rpush.extend(items.iter().cloned());
+    let mut sadd = vec!["SADD".to_string(), "bigset".into()];
+    sadd.extend(items.iter().cloned());
+    let mut intset = vec!["SADD".to_string(), "ints".into()];
+    intset.extend((0..100).map(|i| (i * 7 - 300).to_string()));
+    let mut hset = vec!["HSET".to_string(), "bighash".into()];
+    let mut zadd = vec!["ZADD".to_string(), "bigzset".into()];
+    for (i, it) in items.iter().enumerate() {
+        hset.extend([it.clone(), format!("value {i}")]);
+        zadd.extend([format!("{}", i as f64 / 7.0), it.clone()]);
+    }
+    zadd.extend(["-inf".to_string(), "low".into(), "inf".into(), "high".into()]);
+    for cmd in [rpush, sadd, intset, hset, zadd] {
+        let r = c.cmd_str(&cmd);
+        assert!(r.starts_with(':'), "{}: {r}", cmd[0]);
+    }
+    assert_eq!(c.cmd_str(&["PEXPIRE", "bighash", "5000000"]), ":1\r\n");
+}
+
+#[test]
+fn rewrite_without_preamble_writes_a_commands_base_both_servers_load() {
+    let dir = temp_dir("aof-cmd-base");
+    let extra = ["--aof-use-rdb-preamble", "no", "--enable-debug-command", "yes"];
+    let p = start_aof(&dir, &extra);
+    let mut c = p.raw();
+    write_dataset(&mut c);
+    write_big_collections(&mut c);
+    assert!(c.cmd_str(&["BGREWRITEAOF"]).starts_with("+Background append only file rewriting"));
+    wait_rewrite_done(&mut c);
+    assert_eq!(c.cmd_str(&["SET", "post", "rewrite"]), "+OK\r\n");
+    let digest = c.cmd_str(&["DEBUG", "DIGEST"]);
+    drop(c);
+    stop(p);
+
+    let manifest = std::fs::read_to_string(aof_dir(&dir).join("appendonly.aof.manifest")).unwrap();
+    assert_eq!(
+        manifest,
+        "file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"
+    );
+    let base = std::fs::read(aof_dir(&dir).join("appendonly.aof.2.base.aof")).unwrap();
+    assert!(base.starts_with(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"), "{:?}", &base[..40]);
+    let text = String::from_utf8_lossy(&base);
+    assert!(text.contains("$9\r\nPEXPIREAT\r\n$7\r\nbighash\r\n"), "TTL written");
+    // 150 elements: commands of 64 + 64 + 22.
+    assert_eq!(text.matches("$5\r\nRPUSH\r\n$7\r\nbiglist\r\n").count(), 3);
+    assert!(text.contains("*66\r\n$5\r\nRPUSH\r\n"));
+    assert!(text.contains("*24\r\n$5\r\nRPUSH\r\n"));
+
+    // ferrodis reloads it ...
+    let p = start_aof(&dir, &extra);
+    let mut c = p.raw();
+    check_dataset(&mut c);
+    assert_eq!(c.cmd_str(&["DEBUG", "DIGEST"]), digest);
+    drop(c);
+    stop(p);
+    // ... and so does redis-server 7.0.15.
+    let rdir = temp_dir("aof-cmd-base-ref");
+    copy_aof_dir(&dir, &rdir);
+    let d = s(&rdir);
+    let r = Reference::start_with(&[
+        "--dir",
+        &d,
+        "--appendonly",
+        "yes",
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut c = r.raw();
+    wait_loaded(&r);
+    check_dataset(&mut c);
+    assert_eq!(c.cmd_str(&["DEBUG", "DIGEST"]), digest);
+}
+
+#[test]
+fn save_runs_while_an_aof_rewrite_is_in_progress() {
+    let dir = temp_dir("aof-save-during-rewrite");
+    let p = start_aof(&dir, &["--enable-debug-command", "yes"]);
+    let mut c = p.raw();
+    assert_eq!(c.cmd_str(&["DEBUG", "POPULATE", "2000"]), "+OK\r\n");
+    // 500 µs per key: the rewrite takes about a second.
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "rdb-key-save-delay", "500"]), "+OK\r\n");
+    assert!(c.cmd_str(&["BGREWRITEAOF"]).starts_with("+Background append only file rewriting"));
+    assert_eq!(c.cmd_str(&["SET", "during", "rewrite"]), "+OK\r\n");
+    assert_eq!(c.cmd_str(&["SAVE"]), "+OK\r\n");
+    let info = c.cmd_str(&["INFO", "persistence"]);
+    assert!(info.contains("aof_rewrite_in_progress:1\r\n"), "{info}");
+    // (The walk keeps the delay it started with.)
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "rdb-key-save-delay", "0"]), "+OK\r\n");
+    wait_rewrite_done(&mut c);
+    drop(c);
+    stop(p);
+    // The dump SAVE wrote holds the whole dataset.
+    let d = s(&dir);
+    let p = TestServer::start_with(&["--dir", d.as_str()]);
+    wait_loaded(&p);
+    let mut c = p.raw();
+    assert_eq!(c.cmd_str(&["DBSIZE"]), ":2001\r\n");
+    assert_eq!(c.cmd_str(&["GET", "during"]), "$7\r\nrewrite\r\n");
+}

@@ -83,7 +83,22 @@ fn saved(srv: &Server, st: &SnapshotStats) {
 /// SAVE: writes the snapshot now, in the calling thread.
 pub fn save(srv: &Server) -> Result<SnapshotStats, String> {
     srv.persist.rdb.dirty_at_start.store(srv.dirty.load(Relaxed), Relaxed);
-    match snapshot::run(srv, Purpose::Rdb, &rdb_path(srv)) {
+    let res = match srv.persist.snapshot.running() {
+        // Redis runs SAVE while an AOF rewrite child works. A second flag-based snapshot
+        // cannot run beside the rewrite's, but SAVE blocks everything anyway: write the
+        // dataset with every shard held (the rewrite's walker waits meanwhile).
+        Some((p, _)) if p.is_aof() => {
+            let t0 = std::time::Instant::now();
+            let mut locks = srv.keyspace.lock_all();
+            snapshot::save_held(srv, &mut locks, &rdb_path(srv)).map(|keys| SnapshotStats {
+                keys,
+                millis: t0.elapsed().as_millis() as u64,
+                ..SnapshotStats::default()
+            })
+        }
+        _ => snapshot::run(srv, Purpose::Rdb, &rdb_path(srv)),
+    };
+    match res {
         Ok(st) => {
             notice!("DB saved on disk");
             saved(srv, &st);
@@ -125,7 +140,9 @@ pub enum BgsaveRefused {
 pub fn bgsave(srv: &Arc<Server>) -> Result<(), BgsaveRefused> {
     match srv.persist.snapshot.running() {
         Some((Purpose::Rdb, _)) => return Err(BgsaveRefused::InProgress),
-        Some((Purpose::AofBase, _)) => return Err(BgsaveRefused::OtherChild),
+        Some((Purpose::AofBase | Purpose::AofCommands, _)) => {
+            return Err(BgsaveRefused::OtherChild)
+        }
         None => {}
     }
     let r = &srv.persist.rdb;

@@ -5,6 +5,7 @@
 //!   commit;
 //! * `load.rs`: loading at startup (base RDB or commands, then the incr files) and the
 //!   command reader shared with `ferrodis-check-aof`;
+//! * `base_cmds.rs`: the commands form of a base (`aof-use-rdb-preamble no`);
 //! * `rdb_base.rs`: RDB bases (reading them, the empty base of a fresh AOF);
 //! * this file: the shared state, startup, CONFIG SET appendonly, BGREWRITEAOF and the
 //!   automatic rewrite, INFO fields, and the wait a connection does before replying under
@@ -14,6 +15,7 @@
 //! appendonly yes: the writer already logs into `temp-<appendfilename>.incr`, which becomes an
 //! incr file when the base is written); on.
 
+pub mod base_cmds;
 pub mod load;
 pub mod manifest;
 pub mod rdb_base;
@@ -469,7 +471,10 @@ pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
         return Err(RewriteError::Failed(e));
     }
     aof.rewrite_doomed.store(false, Relaxed);
-    let base_name = format!("{prefix}.{}.base.rdb", aof.inner.lock().manifest.base_seq + 1);
+    let rdb = srv.config.get("aof-use-rdb-preamble").as_deref() != Some("no");
+    let ext = if rdb { "rdb" } else { "aof" };
+    let base_name = format!("{prefix}.{}.base.{ext}", aof.inner.lock().manifest.base_seq + 1);
+    let purpose = if rdb { Purpose::AofBase } else { Purpose::AofCommands };
     let enabling = aof.state.load(Acquire) == WAIT_REWRITE;
     let temp_incr = dir.join(format!("temp-{prefix}.incr"));
     let (s1, s2) = (srv.clone(), srv.clone());
@@ -481,7 +486,7 @@ pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
     });
     aof.rewrite_started.store(unix_now(), Relaxed);
     aof.rewrites.fetch_add(1, Relaxed);
-    match snapshot::start_background(srv, Purpose::AofBase, dir.join(&base_name), at_start, done) {
+    match snapshot::start_background(srv, purpose, dir.join(&base_name), at_start, done) {
         Ok(()) => {
             aof.rewrite_scheduled.store(false, Relaxed);
             notice!("Background append only file rewriting started");
@@ -571,7 +576,8 @@ fn rewrite_done(
             }
             return Err("cancelled, or its new incr file could not be opened".into());
         }
-        finish_rewrite(srv, dir, prefix, enabling, temp)
+        let rdb = base.extension().is_some_and(|e| e == "rdb");
+        finish_rewrite(srv, dir, prefix, enabling, temp, rdb)
     });
     match outcome {
         Ok(()) => {
@@ -598,12 +604,13 @@ fn finish_rewrite(
     prefix: &str,
     enabling: bool,
     temp: &Path,
+    rdb: bool,
 ) -> Result<(), String> {
     let aof = &srv.persist.aof;
     notice!("Background AOF rewrite terminated with success");
     let mut inner = aof.inner.lock();
     let mut am = inner.manifest.clone();
-    let base = am.new_base(prefix, true);
+    let base = am.new_base(prefix, rdb);
     if enabling {
         let name = am.new_incr(prefix);
         std::fs::rename(temp, dir.join(&name)).map_err(|e| {

@@ -41,6 +41,8 @@ pub struct RdbState {
     /// Size of the file being loaded and bytes read so far (INFO `loading_*`).
     pub loading_total: AtomicU64,
     pub loading_loaded: AtomicU64,
+    /// The `used-mem` aux field of the file being loaded (INFO `loading_rdb_used_mem`).
+    pub loading_used_mem: AtomicU64,
     pub last_load_keys_loaded: AtomicU64,
     pub last_load_keys_expired: AtomicU64,
 }
@@ -59,6 +61,7 @@ impl Default for RdbState {
             loading_start: AtomicI64::new(0),
             loading_total: AtomicU64::new(0),
             loading_loaded: AtomicU64::new(0),
+            loading_used_mem: AtomicU64::new(0),
             last_load_keys_loaded: AtomicU64::new(0),
             last_load_keys_expired: AtomicU64::new(0),
         }
@@ -287,7 +290,7 @@ pub fn loading_fields(srv: &Server, mut f: impl FnMut(&str, String)) {
         if loaded > 0 { (elapsed * (total - loaded) as f64 / loaded as f64) as i64 } else { 1 };
     f("loading_start_time", start.to_string());
     f("loading_total_bytes", total.to_string());
-    f("loading_rdb_used_mem", "0".into());
+    f("loading_rdb_used_mem", r.loading_used_mem.load(Relaxed).to_string());
     f("loading_loaded_bytes", loaded.to_string());
     f("loading_loaded_perc", format!("{perc:.2}"));
     f("loading_eta_seconds", eta.to_string());

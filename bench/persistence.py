@@ -88,6 +88,10 @@ def parse_args() -> argparse.Namespace:
                    help="SET requests per AOF run (default 100000)")
     p.add_argument("--policies", default=",".join(POLICIES), help="appendfsync policies to run")
     p.add_argument("--clients", type=int, default=50)
+    p.add_argument("--slow-fsync-us", type=int, default=0,
+                   help="make every fsync/fdatasync of both servers take this many us longer "
+                        "(LD_PRELOAD shim bench/slowsync/slowsync.c, built with cc): models a "
+                        "disk with a slower cache flush than this VM's")
     p.add_argument("--quick", action="store_true",
                    help="smoke run: 100k keys, 1 round, short windows, 20k AOF requests")
     p.add_argument("--server-cpu", default="0", help="taskset -c for the servers")
@@ -543,6 +547,17 @@ def aof_once(name: str, binary: str, policy: str, args, base: str, extra: list[s
 # ---------------------------------------------------------------------------------------------
 
 
+def slow_fsync_shim(base: str, us: int) -> None:
+    """Builds bench/slowsync/slowsync.c and preloads it into every process started from here
+    on (the servers; redis-benchmark and taskset do not fsync)."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "slowsync", "slowsync.c")
+    so = os.path.join(base, "slowsync.so")
+    subprocess.run([common.tool("cc"), "-shared", "-fPIC", "-O2", "-o", so, src, "-ldl"],
+                   check=True)
+    os.environ["LD_PRELOAD"] = so
+    os.environ["SLOW_FSYNC_US"] = str(us)
+
+
 def main() -> None:
     args = parse_args()
     fbin = common.ferrodis_bin(args.ferrodis_bin)
@@ -562,12 +577,16 @@ def main() -> None:
         raise SystemExit(f"interrupted by signal {signum}")
 
     signal.signal(signal.SIGTERM, on_signal)
+    if args.slow_fsync_us > 0:
+        slow_fsync_shim(base, args.slow_fsync_us)
     try:
         out(f"# persistence.py: only={','.join(args.only)} rounds={args.rounds} keys={args.keys} "
             f"value_size={args.value_size} aof_requests={args.aof_requests} clients={args.clients} "
             f"server_cpu={args.server_cpu} bench_cpu={args.bench_cpu}")
         out(f"# ferrodis: {fbin}\n# redis:    {rbin}")
         out(f"# data dir: {base} on {res['fs']}; loadavg {common.loadavg()} ({os.cpu_count()} CPUs)")
+        if args.slow_fsync_us > 0:
+            out(f"# every fsync/fdatasync made {args.slow_fsync_us} us slower (bench/slowsync)")
         sides = [("ferrodis", fbin, fextra), ("redis", rbin, [])]
 
         if "bgsave" in args.only or "load" in args.only:

@@ -17,6 +17,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
+use std::time::Duration;
 
 use parking_lot::Mutex;
 use resp::parse::{Argv, OwnedArgv};
@@ -49,10 +50,12 @@ enum Sub {
 }
 
 /// A batching receiver for a consumer thread that wants every record but not a wake-up per
-/// record: records are appended to a vector; the consumer takes them all at once with
-/// [`Feed::take`] on a short timer, so a sender never pays for a wake-up; under
-/// `appendfsync always` the connections waiting for the fsync [`Feed::kick`] it once their
-/// round of writes is done ([`Feed::take_kicked`]).
+/// record: records are appended to a vector and the consumer takes them all at once.
+/// [`Feed::take`] sleeps until a record arrives (only the first record after the consumer
+/// fell asleep pays for a wake-up) and then lingers a moment so that a burst arrives whole;
+/// an idle server therefore costs nothing, a busy one one take per linger. Under
+/// `appendfsync always` the connections waiting for the fsync [`Feed::kick`] the consumer once
+/// their round of writes is done ([`Feed::take_kicked`]).
 #[derive(Default)]
 pub struct Feed {
     q: parking_lot::Mutex<FeedQ>,
@@ -62,11 +65,15 @@ pub struct Feed {
 #[derive(Default)]
 struct FeedQ {
     recs: Vec<Record>,
-    /// The consumer sleeps in `take`.
+    /// The consumer sleeps in `take` or `take_kicked`.
     sleeping: bool,
-    /// [`Feed::kick`] was called since the consumer's last `take`.
+    /// ... and the next record should wake it.
+    wake_on_push: bool,
+    /// [`Feed::kick`] was called since the consumer's last take.
     kicked: bool,
     closed: bool,
+    /// When the consumer last took records (for the linger of [`Feed::take`]).
+    last_take: Option<std::time::Instant>,
 }
 
 impl Feed {
@@ -76,12 +83,16 @@ impl Feed {
             return false;
         }
         q.recs.push(r);
+        if q.sleeping && q.wake_on_push {
+            q.sleeping = false;
+            self.cv.notify_one();
+        }
         true
     }
 
-    /// Asks the consumer to take what is pending now: the end-of-round signal of
-    /// `appendfsync always` (see `persist::aof::wait_durable`). Wakes it if it sleeps in a
-    /// [`Feed::take_kicked`].
+    /// Asks the consumer to take what is pending now, waking it wherever it sleeps: the
+    /// end-of-round signal of `appendfsync always` (see `persist::aof::wait_durable`), and
+    /// how a stop or a rewrite's file switch gets its attention.
     pub fn kick(&self) {
         let mut q = self.q.lock();
         q.kicked = true;
@@ -91,21 +102,33 @@ impl Feed {
         }
     }
 
-    /// Moves every pending record into `out` (which must be empty); if there are none,
-    /// first waits up to `timeout` (or until [`Feed::close`]).
-    pub fn take(&self, out: &mut Vec<Record>, timeout: std::time::Duration) {
+    /// Moves every pending record into `out` (which must be empty). With none pending, first
+    /// sleeps until one arrives (or a kick, [`Feed::close`], or `max_wait`). Takes are at
+    /// least `linger` apart, so under load records come in batches; a record arriving after
+    /// a quiet spell is taken at once.
+    pub fn take(&self, out: &mut Vec<Record>, max_wait: Duration, linger: Duration) {
         let mut q = self.q.lock();
-        if q.recs.is_empty() && !q.closed {
+        if q.recs.is_empty() && !q.closed && !q.kicked {
             q.sleeping = true;
-            let _ = self.cv.wait_for(&mut q, timeout);
+            q.wake_on_push = true;
+            let _ = self.cv.wait_for(&mut q, max_wait);
             q.sleeping = false;
+            q.wake_on_push = false;
         }
+        if !q.recs.is_empty() && !q.kicked && !q.closed {
+            let since = q.last_take.map_or(linger, |t| t.elapsed());
+            if since < linger {
+                parking_lot::MutexGuard::unlocked(&mut q, || std::thread::sleep(linger - since));
+            }
+        }
+        q.last_take = Some(std::time::Instant::now());
+        q.kicked = false;
         std::mem::swap(out, &mut q.recs);
     }
 
-    /// Like [`Feed::take`], but waits (up to `timeout`) until a [`Feed::kick`] since the
-    /// last call, so that a batch is the whole round of writes its waiters ran.
-    pub fn take_kicked(&self, out: &mut Vec<Record>, timeout: std::time::Duration) {
+    /// Waits (up to `timeout`) until a [`Feed::kick`] since the last take, then takes every
+    /// pending record, so that a batch is the whole round of writes its waiters ran.
+    pub fn take_kicked(&self, out: &mut Vec<Record>, timeout: Duration) {
         let mut q = self.q.lock();
         if !q.kicked && !q.closed {
             q.sleeping = true;

@@ -340,6 +340,7 @@ fn refresh_group_commit(srv: &Server) {
     let on = always && aof.writer_alive.load(Acquire) && aof.state.load(Acquire) != OFF;
     aof.group_commit.store(on, Release);
     aof.notify.notify_waiters();
+    kick(aof);
 }
 
 /// At shutdown: lets the writer write and fsync everything it received (bounded wait).
@@ -547,6 +548,8 @@ fn at_rewrite_start(srv: &Arc<Server>, dir: &Path, prefix: &str, enabling: bool,
     notice!("Creating AOF incr file {name} on background rewrite");
     *aof.switch.lock() = Some(Switch { at: srv.prop.next_seq(), file, path });
     aof.switch_pending.store(true, Release);
+    // An idle writer sleeps until records come: wake it to switch now.
+    kick(aof);
 }
 
 /// `backgroundRewriteDoneHandler`.

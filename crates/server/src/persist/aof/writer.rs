@@ -135,19 +135,17 @@ impl Writer {
             let running = self.aof().generation.load(Acquire) == self.generation;
             self.ts_enabled =
                 self.srv.config.get("aof-timestamp-enabled").as_deref() == Some("yes");
-            // `always` wants each batch at once (the clients wait for its fsync); the other
-            // policies collect for a millisecond, so writers never pay for a wake-up.
+            // `always` takes each round its waiters kick; the other policies sleep until
+            // records come (an idle server costs nothing) and take at most one batch per
+            // millisecond, so a write costs its worker no wake-up under load.
             let always = self.policy() == Policy::Always;
-            let wait = match (running, always) {
-                (false, _) => Duration::ZERO,
-                (true, true) => Duration::from_millis(100),
-                (true, false) => Duration::from_millis(1),
-            };
             let mut batch = std::mem::take(&mut self.batch);
-            if always && running {
-                self.rx.take_kicked(&mut batch, wait);
+            if !running {
+                self.rx.take(&mut batch, Duration::ZERO, Duration::ZERO);
+            } else if always {
+                self.rx.take_kicked(&mut batch, Duration::from_millis(100));
             } else {
-                self.rx.take(&mut batch, wait);
+                self.rx.take(&mut batch, self.max_sleep(), Duration::from_millis(1));
             }
             for r in batch.drain(..) {
                 self.take(r);
@@ -307,6 +305,17 @@ impl Writer {
 
     fn policy(&self) -> Policy {
         Policy::of(&self.srv.config.settings().appendfsync)
+    }
+
+    /// How long the writer may sleep without records: until the next `everysec` fsync is
+    /// due when something is unsynced, else a second (it re-reads its settings then).
+    fn max_sleep(&self) -> Duration {
+        let second = Duration::from_secs(1);
+        if self.unsynced && self.policy() == Policy::EverySec {
+            second.saturating_sub(self.last_fsync.elapsed()).max(Duration::from_millis(1))
+        } else {
+            second
+        }
     }
 
     fn sync_per_policy(&mut self) {

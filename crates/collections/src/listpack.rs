@@ -328,6 +328,13 @@ fn write_backlen(l: usize, out: &mut Vec<u8>) {
     }
 }
 
+/// Bytes the entry for `v` takes in a listpack (encoding, data and back-length), as
+/// [`Listpack::push_back`] would write it.
+pub fn encoded_len(v: &[u8]) -> usize {
+    let l = Enc::of(v).size();
+    l + backlen_size(l)
+}
+
 /// A whole entry (encoding, data, back-length) for `v`.
 fn encode_entry(v: &[u8]) -> Vec<u8> {
     let e = Enc::of(v);
@@ -787,6 +794,9 @@ mod tests {
         lp.push_back(&s);
         assert_eq!(&lp.as_bytes()[HDR..HDR + 2], &[0xE0, 64]);
         assert_eq!(lp.as_bytes()[lp.bytes() - 2], 66);
+        assert_eq!(encoded_len(&s), lp.bytes() - HDR - 1);
+        assert_eq!(encoded_len(b"-1"), 3);
+        assert_eq!(encoded_len(b"abc"), 5);
         // 200 bytes: back-length 202 needs two bytes: 0x01, 0x80|0x4A.
         let s = vec![b'y'; 200];
         let mut lp = Listpack::new();

@@ -16,8 +16,12 @@
 //! pass the listpack safety size); after an insert, when there are more than
 //! `hash-max-listpack-entries` fields. It never converts back, as in Redis.
 
-use collections::listpack::{Listpack, LpValue, Pos};
-use collections::{Dict, Keyed};
+use std::borrow::Cow;
+
+use collections::listpack::{encoded_len, Listpack, LpValue, Pos, ThinListpack};
+use collections::{Dict, Keyed, Shaped, ThinBytes};
+
+use super::shape::{item_span, push_item, Items, Shape};
 
 use crate::config::encoding::Limits;
 use crate::util::digest::{mix_digest, xor_digest};
@@ -119,7 +123,10 @@ impl Keyed for Field {
 
 /// A hash value. See the module docs.
 pub enum Hash {
-    Listpack(Listpack),
+    /// A plain listpack, exact-size, in one word.
+    Listpack(ThinListpack),
+    /// A listpack hash whose field names are a shared [`Shape`]: only the values are its own.
+    Shaped(Shaped<Shape>),
     Table(Box<Dict<Field>>),
 }
 
@@ -133,6 +140,7 @@ impl Clone for Hash {
     fn clone(&self) -> Self {
         match self {
             Hash::Listpack(lp) => Hash::Listpack(lp.clone()),
+            Hash::Shaped(s) => Hash::Shaped(s.clone()),
             Hash::Table(d) => {
                 let mut n = Dict::new();
                 for f in d.iter() {
@@ -156,7 +164,8 @@ impl std::fmt::Debug for Hash {
 
 /// Iterator over a hash's (field, value) pairs.
 pub enum Iter<'a> {
-    Listpack(collections::listpack::Iter<'a>),
+    Listpack(collections::listpack::Iter<'a, ThinBytes>),
+    Shaped(Items<'a>, Items<'a>),
     Table(Box<dyn Iterator<Item = &'a Field> + 'a>),
 }
 
@@ -169,6 +178,9 @@ impl<'a> Iterator for Iter<'a> {
                 let v = it.next()?;
                 Some((f, v))
             }
+            Iter::Shaped(names, values) => {
+                Some((LpValue::Str(names.next()?), LpValue::Str(values.next()?)))
+            }
             Iter::Table(it) => {
                 let e = it.next()?;
                 Some((LpValue::Str(e.field()), LpValue::Str(e.value())))
@@ -180,21 +192,55 @@ impl<'a> Iterator for Iter<'a> {
 impl Hash {
     /// An empty listpack-encoded hash (what a new key starts as).
     pub fn new() -> Self {
-        Hash::Listpack(Listpack::new())
+        Hash::Listpack(ThinListpack::empty())
+    }
+
+    /// A listpack-encoded hash holding `lp`'s pairs (RDB, RESTORE), sharing a shape when
+    /// one fits.
+    pub fn from_listpack(lp: &Listpack) -> Self {
+        let mut h = Hash::Listpack(ThinListpack::from_listpack(lp));
+        h.share();
+        h
     }
 
     /// The name OBJECT ENCODING reports.
     pub fn encoding(&self) -> &'static str {
         match self {
-            Hash::Listpack(_) => "listpack",
+            Hash::Listpack(_) | Hash::Shaped(_) => "listpack",
             Hash::Table(_) => "hashtable",
         }
     }
 
-    /// Approximate heap bytes owned by the value.
+    /// True for the `hashtable` encoding.
+    pub fn is_table(&self) -> bool {
+        matches!(self, Hash::Table(_))
+    }
+
+    /// The listpack RDB and DUMP store for a listpack-encoded hash (built for a shaped one:
+    /// the same bytes the plain listpack would hold); `None` for a hashtable.
+    pub fn listpack_bytes(&self) -> Option<Cow<'_, [u8]>> {
+        match self {
+            Hash::Listpack(lp) => Some(Cow::Borrowed(lp.as_bytes())),
+            Hash::Shaped(_) => Some(Cow::Owned(self.build_listpack().as_bytes().to_vec())),
+            Hash::Table(_) => None,
+        }
+    }
+
+    /// The pairs as a plain listpack.
+    fn build_listpack(&self) -> Listpack {
+        let mut lp = Listpack::new();
+        for (f, v) in self.iter() {
+            f.with_bytes(|f| lp.push_back(f));
+            v.with_bytes(|v| lp.push_back(v));
+        }
+        lp
+    }
+
+    /// Approximate heap bytes owned by the value (a shape is shared, so not counted).
     pub fn heap_size(&self) -> usize {
         match self {
             Hash::Listpack(lp) => lp.heap_size(),
+            Hash::Shaped(s) => s.alloc_size(),
             Hash::Table(d) => {
                 std::mem::size_of::<Dict<Field>>()
                     + d.buckets() * 8
@@ -208,6 +254,7 @@ impl Hash {
     pub fn len(&self) -> usize {
         match self {
             Hash::Listpack(lp) => lp.len() / 2,
+            Hash::Shaped(s) => s.shape().len(),
             Hash::Table(d) => d.len(),
         }
     }
@@ -218,7 +265,7 @@ impl Hash {
     }
 
     /// Position of `field`'s entry in a listpack.
-    fn lp_find(lp: &Listpack, field: &[u8]) -> Option<Pos> {
+    fn lp_find(lp: &ThinListpack, field: &[u8]) -> Option<Pos> {
         lp.find(lp.first()?, field, 1)
     }
 
@@ -228,6 +275,10 @@ impl Hash {
             Hash::Listpack(lp) => {
                 let p = Self::lp_find(lp, field)?;
                 Some(lp.get(lp.next(p)?))
+            }
+            Hash::Shaped(s) => {
+                let i = s.shape().find(field)?;
+                Items::new(s.payload()).nth(i).map(LpValue::Str)
             }
             Hash::Table(d) => d.get(field).map(|e| LpValue::Str(e.value())),
         }
@@ -242,6 +293,7 @@ impl Hash {
     pub fn contains(&self, field: &[u8]) -> bool {
         match self {
             Hash::Listpack(lp) => Self::lp_find(lp, field).is_some(),
+            Hash::Shaped(s) => s.shape().find(field).is_some(),
             Hash::Table(d) => d.get(field).is_some(),
         }
     }
@@ -250,26 +302,84 @@ impl Hash {
     pub fn iter(&self) -> Iter<'_> {
         match self {
             Hash::Listpack(lp) => Iter::Listpack(lp.iter()),
+            Hash::Shaped(s) => Iter::Shaped(s.shape().names(), Items::new(s.payload())),
             Hash::Table(d) => Iter::Table(Box::new(d.iter())),
+        }
+    }
+
+    /// Turns a listpack whose field list is shared by other hashes into a shaped hash (no
+    /// change otherwise). Called after writes that may have created fields, and on load.
+    /// Only a listpack in the canonical form (every entry as `push_back` would write it) is
+    /// shaped, so the listpack RDB writes back is byte for byte the one we had.
+    pub fn share(&mut self) {
+        let Hash::Listpack(lp) = self else { return };
+        if lp.is_empty() {
+            return;
+        }
+        let mut names = Vec::with_capacity(lp.bytes());
+        let mut values = Vec::with_capacity(lp.bytes());
+        let mut canonical = 7usize;
+        let mut count = 0usize;
+        let mut it = lp.iter();
+        while let (Some(f), Some(v)) = (it.next(), it.next()) {
+            f.with_bytes(|f| {
+                canonical += encoded_len(f);
+                push_item(&mut names, f);
+            });
+            v.with_bytes(|v| {
+                canonical += encoded_len(v);
+                push_item(&mut values, v);
+            });
+            count += 1;
+        }
+        if canonical != lp.bytes() || count >= usize::from(u16::MAX) {
+            return;
+        }
+        if let Some(shape) = Shape::intern(&names, count) {
+            *self = Hash::Shaped(Shaped::new(shape, &values));
+        }
+    }
+
+    /// Turns a shaped hash back into a plain listpack (before its field list changes).
+    fn unshare(&mut self) {
+        if let Hash::Shaped(_) = self {
+            *self = Hash::Listpack(ThinListpack::from_listpack(&self.build_listpack()));
         }
     }
 
     /// Converts a listpack to a hashtable (no-op for a hashtable).
     fn convert(&mut self) {
-        let Hash::Listpack(lp) = self else { return };
+        if self.is_table() {
+            return;
+        }
         let mut d = Dict::new();
-        let mut it = lp.iter();
-        while let (Some(f), Some(v)) = (it.next(), it.next()) {
+        for (f, v) in self.iter() {
             f.with_bytes(|f| v.with_bytes(|v| d.insert_new(Field::new(f, v))));
         }
         *self = Hash::Table(Box::new(d));
+    }
+
+    /// Upper bound of the listpack's total bytes.
+    fn lp_bytes(&self) -> usize {
+        match self {
+            Hash::Listpack(lp) => lp.bytes(),
+            // Each item's length prefix stands for at least the entry's encoding byte; add
+            // the back-lengths (at most 5 bytes each) and the header.
+            Hash::Shaped(s) => {
+                let names: usize = s.shape().names().map(|n| n.len() + 10).sum();
+                names + s.payload().len() + s.shape().len() * 10 + 7
+            }
+            Hash::Table(_) => 0,
+        }
     }
 
     /// Redis's `hashTypeTryConversion`: before writing `args` (fields and values), converts
     /// to a hashtable if one is longer than `hash-max-listpack-value` or the listpack would
     /// pass its safety size.
     pub fn prepare_write<'x>(&mut self, args: impl Iterator<Item = &'x [u8]>, lim: &Limits) {
-        let Hash::Listpack(lp) = self else { return };
+        if self.is_table() {
+            return;
+        }
         let mut sum = 0usize;
         for a in args {
             if a.len() as u64 > lim.hash_max_listpack_value {
@@ -278,19 +388,35 @@ impl Hash {
             }
             sum += a.len();
         }
-        if lp.bytes().saturating_add(sum) > LISTPACK_MAX_SAFETY_SIZE {
+        if self.lp_bytes().saturating_add(sum) > LISTPACK_MAX_SAFETY_SIZE {
             self.convert();
         }
     }
 
     /// Sets `field` to `value` (Redis's `hashTypeSet`); returns true if the field is new.
     /// Converts first if either is too long for a listpack, and after inserting if there are
-    /// now too many fields.
+    /// now too many fields. A shaped hash keeps its shape when `field` is one of its fields.
     pub fn set(&mut self, field: &[u8], value: &[u8], lim: &Limits) -> bool {
-        if let Hash::Listpack(_) = self {
+        if !self.is_table() {
             let max = lim.hash_max_listpack_value;
             if field.len() as u64 > max || value.len() as u64 > max {
                 self.convert();
+            }
+        }
+        if let Hash::Shaped(s) = self {
+            match s.shape().find(field) {
+                Some(i) => {
+                    if let Some((a, b)) = item_span(s.payload(), i) {
+                        let mut item = Vec::with_capacity(value.len() + 3);
+                        push_item(&mut item, value);
+                        s.splice_payload(a, b - a, &item);
+                    }
+                    if s.shape().len() as u64 > lim.hash_max_listpack_entries {
+                        self.convert();
+                    }
+                    return false;
+                }
+                None => self.unshare(),
             }
         }
         match self {
@@ -322,11 +448,18 @@ impl Hash {
                     true
                 }
             },
+            Hash::Shaped(_) => unreachable!("unshared above"),
         }
     }
 
     /// Removes `field`; returns true if it existed.
     pub fn delete(&mut self, field: &[u8]) -> bool {
+        if let Hash::Shaped(s) = self {
+            if s.shape().find(field).is_none() {
+                return false;
+            }
+            self.unshare();
+        }
         match self {
             Hash::Listpack(lp) => match Self::lp_find(lp, field) {
                 Some(p) => {
@@ -336,13 +469,14 @@ impl Hash {
                 None => false,
             },
             Hash::Table(d) => d.remove(field).is_some(),
+            Hash::Shaped(_) => unreachable!("unshared above"),
         }
     }
 
     /// The pairs of a listpack-encoded hash, in order (None for a hashtable).
     pub fn lp_pairs(&self) -> Option<Vec<(LpValue<'_>, LpValue<'_>)>> {
         match self {
-            Hash::Listpack(_) => Some(self.iter().collect()),
+            Hash::Listpack(_) | Hash::Shaped(_) => Some(self.iter().collect()),
             Hash::Table(_) => None,
         }
     }
@@ -351,7 +485,7 @@ impl Hash {
     pub fn table_random(&self, rand: impl FnMut() -> u64) -> Option<&Field> {
         match self {
             Hash::Table(d) => d.random(rand),
-            Hash::Listpack(_) => None,
+            Hash::Listpack(_) | Hash::Shaped(_) => None,
         }
     }
 
@@ -366,7 +500,7 @@ impl Hash {
         mut f: impl FnMut(LpValue<'_>, LpValue<'_>),
     ) -> u64 {
         match self {
-            Hash::Listpack(_) => {
+            Hash::Listpack(_) | Hash::Shaped(_) => {
                 for (k, v) in self.iter() {
                     f(k, v);
                 }
@@ -418,7 +552,7 @@ mod tests {
     #[test]
     fn sizes_stay_small() {
         assert_eq!(std::mem::size_of::<Field>(), 40);
-        assert_eq!(std::mem::size_of::<Hash>(), 24);
+        assert_eq!(std::mem::size_of::<Hash>(), 16);
     }
 
     #[test]

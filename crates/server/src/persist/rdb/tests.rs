@@ -72,13 +72,13 @@ fn samples() -> Vec<(&'static str, Value)> {
     let mut h = Hash::new();
     h.set(b"f", b"v", &lim);
     h.set(b"n", b"42", &lim);
-    v.push(("hash-lp", Value::Hash(Box::new(h))));
+    v.push(("hash-lp", Value::Hash(h)));
     let mut h = Hash::new();
     for i in 0..10 {
         h.set(format!("field{i}").as_bytes(), format!("value{i}").as_bytes(), &lim);
     }
     assert_eq!(h.encoding(), "hashtable");
-    v.push(("hash-ht", Value::Hash(Box::new(h))));
+    v.push(("hash-ht", Value::Hash(h)));
     let mut s = Set::create(b"1", 1, &lim);
     for m in ["1", "-5", "100000", "3"] {
         s.add(m.as_bytes(), &lim);

@@ -111,9 +111,7 @@ impl ThinBytes {
             "write_at range"
         );
         // SAFETY: the range is inside the allocation (checked above); `bytes` cannot alias it.
-        unsafe {
-            ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.as_ptr().add(at), bytes.len())
-        };
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.as_ptr().add(at), bytes.len()) };
     }
 
     fn set_len_header(&mut self, n: usize) {

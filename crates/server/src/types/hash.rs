@@ -595,6 +595,9 @@ mod tests {
         assert_eq!(h.get(b"a").as_deref(), Some(&b"1"[..]));
     }
 
+    /// A hash's pairs in order, as the model keeps them.
+    type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
     /// The plain listpack the reference would hold after the same writes.
     fn plain(model: &[(Vec<u8>, Vec<u8>)]) -> Vec<u8> {
         let mut lp = Listpack::new();
@@ -609,7 +612,7 @@ mod tests {
     fn shaped_hashes_match_a_model_under_random_writes() {
         let l = lim(12, 24);
         let names: Vec<Vec<u8>> = (0..14).map(|i| format!("sh-model-f{i}").into_bytes()).collect();
-        let mut hashes: Vec<(Hash, Vec<(Vec<u8>, Vec<u8>)>)> = Vec::new();
+        let mut hashes: Vec<(Hash, Pairs)> = Vec::new();
         let mut x: u64 = 0x853c_49e6_748f_ea9b;
         let mut shaped_seen = 0usize;
         for step in 0..40_000 {

@@ -120,6 +120,12 @@ impl Shape {
         self.count
     }
 
+    /// True for a shape without fields (never interned: an empty hash is not stored).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
     /// Index of `field`, if the shape has it.
     #[inline]
     pub fn find(&self, field: &[u8]) -> Option<usize> {

@@ -317,7 +317,6 @@ impl Hash {
             return;
         }
         let mut names = Vec::with_capacity(lp.bytes());
-        let mut values = Vec::with_capacity(lp.bytes());
         let mut canonical = 7usize;
         let mut count = 0usize;
         let mut it = lp.iter();
@@ -326,16 +325,17 @@ impl Hash {
                 canonical += encoded_len(f);
                 push_item(&mut names, f);
             });
-            v.with_bytes(|v| {
-                canonical += encoded_len(v);
-                push_item(&mut values, v);
-            });
+            canonical += v.with_bytes(encoded_len);
             count += 1;
         }
         if canonical != lp.bytes() || count >= usize::from(u16::MAX) {
             return;
         }
         if let Some(shape) = Shape::intern(&names, count) {
+            let mut values = Vec::with_capacity(lp.bytes());
+            for v in lp.iter().skip(1).step_by(2) {
+                v.with_bytes(|v| push_item(&mut values, v));
+            }
             *self = Hash::Shaped(Shaped::new(shape, &values));
         }
     }
@@ -718,6 +718,7 @@ mod tests {
             good.push_back(e.as_bytes());
         }
         let hs: Vec<Hash> = (0..3).map(|_| Hash::from_listpack(&good)).collect();
+        assert!(matches!(hs[1], Hash::Listpack(_)));
         assert!(matches!(hs[2], Hash::Shaped(_)));
         assert_eq!(hs[2].listpack_bytes().as_deref(), Some(good.as_bytes()));
         assert_eq!(hs[2].get(b"sh-canon-a").as_deref(), Some(&b"5"[..]));

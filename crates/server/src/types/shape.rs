@@ -9,9 +9,9 @@
 //!
 //! Shapes live in a process-wide registry (16 shards by fingerprint, each behind a mutex)
 //! that holds only weak references: a shape disappears with the last hash using it. A field
-//! list becomes a shape only the *second* time it is offered (a small fixed table of recent
-//! fingerprints remembers the first sighting), so hashes with field lists of their own stay
-//! plain listpacks and never pay for a registry entry.
+//! list becomes a shape only the *third* time it is offered (a small fixed table of recent
+//! fingerprints counts the first two sightings), so hashes with field lists of their own, or
+//! shared by only two hashes, stay plain listpacks and never pay for a shape.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -33,7 +33,9 @@ pub struct Shape {
 }
 
 struct Registry {
-    map: HashMap<Box<[u8]>, Weak<Shape>>,
+    /// Live shapes by fingerprint (a fingerprint collision just means no sharing).
+    map: HashMap<u64, Weak<Shape>>,
+    /// Recent first sightings: `fingerprint & !3 | times offered` (1 or 2).
     seen: [u64; SEEN],
 }
 
@@ -42,8 +44,13 @@ static REGISTRY: LazyLock<[Mutex<Registry>; SHARDS]> = LazyLock::new(|| {
 });
 
 fn fingerprint(names: &[u8]) -> u64 {
-    // Never 0, so an empty `seen` slot matches nothing.
-    foldhash::fast::FixedState::with_seed(0x5eed_5a9e).hash_one(names) | 1
+    // Low bits clear (they count sightings in `seen`), never 0.
+    (foldhash::fast::FixedState::with_seed(0x5eed_5a9e).hash_one(names) & !3) | 4
+}
+
+/// The registry shard of a fingerprint (its low bits are fixed, so skip them).
+fn shard_of(fp: u64) -> usize {
+    (fp >> 4) as usize % SHARDS
 }
 
 /// Appends `b` as `LEB128 length ++ bytes`.
@@ -138,21 +145,30 @@ impl Shape {
     }
 
     /// The shared shape for `names` (encoded with [`push_item`], `count` of them), if one is
-    /// in use or this field list was offered before; `None` the first time (the caller keeps
-    /// its plain listpack).
+    /// in use or this field list was offered twice before; `None` otherwise (the caller keeps
+    /// its plain listpack). Waiting for the third hash means a field list held by one or two
+    /// hashes never pays for a shape.
     pub fn intern(names: &[u8], count: usize) -> Option<Arc<Shape>> {
         let fp = fingerprint(names);
-        let mut reg = REGISTRY[fp as usize % SHARDS].lock();
-        if let Some(s) = reg.map.get(names).and_then(Weak::upgrade) {
-            return Some(s);
+        let mut reg = REGISTRY[shard_of(fp)].lock();
+        if let Some(w) = reg.map.get(&fp) {
+            if let Some(s) = w.upgrade() {
+                // Another field list with the same fingerprint: not shared.
+                return (*s.names == *names).then_some(s);
+            }
         }
-        let slot = (fp >> 8) as usize % SEEN;
-        if reg.seen[slot] != fp {
-            reg.seen[slot] = fp;
+        let slot = (fp >> 16) as usize % SEEN;
+        let entry = reg.seen[slot];
+        if entry & !3 != fp {
+            reg.seen[slot] = fp | 1;
+            return None;
+        }
+        if entry & 3 < 2 {
+            reg.seen[slot] = entry + 1;
             return None;
         }
         let s = Arc::new(Shape { names: names.into(), count, fp });
-        reg.map.insert(names.into(), Arc::downgrade(&s));
+        reg.map.insert(fp, Arc::downgrade(&s));
         Some(s)
     }
 }
@@ -162,9 +178,9 @@ impl Drop for Shape {
         // Runs when the last hash lets go (never while this thread holds the registry lock:
         // `intern` only hands strong references out). Remove our entry unless a new shape
         // for the same names already replaced it.
-        let mut reg = REGISTRY[self.fp as usize % SHARDS].lock();
-        if reg.map.get(&*self.names).is_some_and(|w| std::ptr::eq(w.as_ptr(), self)) {
-            reg.map.remove(&*self.names);
+        let mut reg = REGISTRY[shard_of(self.fp)].lock();
+        if reg.map.get(&self.fp).is_some_and(|w| std::ptr::eq(w.as_ptr(), self)) {
+            reg.map.remove(&self.fp);
         }
     }
 }
@@ -198,7 +214,8 @@ mod tests {
     fn interned_on_second_offer_and_freed_with_last_user() {
         let names = enc(&[b"shape-test-uid", b"shape-test-name"]);
         assert!(Shape::intern(&names, 2).is_none());
-        let a = Shape::intern(&names, 2).expect("second offer interns");
+        assert!(Shape::intern(&names, 2).is_none());
+        let a = Shape::intern(&names, 2).expect("third offer interns");
         let b = Shape::intern(&names, 2).expect("in use");
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(a.find(b"shape-test-name"), Some(1));
@@ -207,6 +224,6 @@ mod tests {
         drop(a);
         drop(b);
         let fp = fingerprint(&names);
-        assert!(!REGISTRY[fp as usize % SHARDS].lock().map.contains_key(&names[..]));
+        assert!(!REGISTRY[shard_of(fp)].lock().map.contains_key(&fp));
     }
 }

@@ -2,8 +2,18 @@
 //!
 //! * `listpack`: one [`Listpack`] buffer of `field, value, field, value, ...` in insertion
 //!   order (so HGETALL answers in the reference's order). Lookups are linear, which is what
-//!   the thresholds bound. The listpack keeps its buffer exact-sized, so a small hash costs
-//!   its bytes and nothing more.
+//!   the thresholds bound. The buffer is a [`ThinListpack`]: one word, always exact-size
+//!   (reallocated on every change, as Redis's `lpInsert` does), held right in the keyspace
+//!   entry's [`Value`](super::Value) with no box, so a small hash costs its bytes and nothing
+//!   more.
+//!   A listpack hash whose field list (names, in order) many hashes share is kept *shaped*
+//!   instead: a pointer to the interned list ([`Shape`], see `types/shape.rs`) and only its
+//!   values. That is an internal form of the listpack encoding: OBJECT ENCODING says
+//!   `listpack`, iteration order is the same, and RDB/DUMP write the listpack it stands for
+//!   (only a listpack exactly as `push_back` writes it is shaped, so those bytes never
+//!   change). HSET of existing fields keeps the shape; a new field or HDEL turns the hash
+//!   back into a plain listpack, and HSET that created fields (and loading) tries to share
+//!   again ([`Hash::share`]).
 //! * `hashtable`: a [`Dict`] of [`Field`]s, each holding its field and value in one node:
 //!   inline when both fit in 37 bytes together (`field:123456` = `value:123456` does),
 //!   otherwise one exact-size heap block with the field length in front. A small field

@@ -3,9 +3,9 @@
 //! A session store keeps many small hashes with identical field names (`uid name mail ...`).
 //! In a listpack every hash repeats those names; a *shaped* hash instead points at one
 //! interned, reference-counted [`Shape`] (the names) and keeps only its values, each as
-//! `LEB128 length ++ bytes` ([`push_item`], read back with [`Items`]). It is still a listpack hash to every observer:
-//! OBJECT ENCODING says `listpack`, replies come in the same order, and RDB/DUMP write the
-//! listpack it stands for (see `types/hash.rs`).
+//! `LEB128 length ++ bytes` ([`push_item`], read back with [`Items`]). It is still a
+//! listpack hash to every observer: OBJECT ENCODING says `listpack`, replies come in the same
+//! order, and RDB/DUMP write the listpack it stands for (see `types/hash.rs`).
 //!
 //! Shapes live in a process-wide registry (16 shards by fingerprint, each behind a mutex)
 //! that holds only weak references: a shape disappears with the last hash using it. A field

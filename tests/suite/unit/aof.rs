@@ -640,3 +640,185 @@ fn aof_names_must_be_plain_names() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the AOF write-error scenario on a server started on `dir` (AOF on, everysec): the
+/// incr file the next rewrite opens is a symlink to /dev/full, so every write to it fails
+/// with ENOSPC. Writes and PING are then refused with Redis's -MISCONF naming the error,
+/// reads go on, INFO says `aof_last_write_status:err`; a second rewrite moves to a real
+/// file and writes are accepted again. Returns the replies seen, to compare with redis.
+fn aof_write_error_scenario(c: &mut RawConn, dir: &Path) -> Vec<String> {
+    let mut seen = Vec::new();
+    assert_eq!(c.cmd_str(&["SET", "before", "1"]), "+OK\r\n");
+    std::os::unix::fs::symlink("/dev/full", aof_dir(dir).join("appendonly.aof.2.incr.aof"))
+        .unwrap();
+    seen.push(c.cmd_str(&["BGREWRITEAOF"]));
+    wait_rewrite_done(c);
+    // The next write goes to /dev/full; its reply was promised before the write (everysec).
+    seen.push(c.cmd_str(&["SET", "k", "v"]));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let refused = loop {
+        let r = c.cmd_str(&["SET", "k", "v"]);
+        if r.starts_with("-MISCONF") {
+            break r;
+        }
+        assert_eq!(r, "+OK\r\n");
+        assert!(Instant::now() < deadline, "writes still accepted after a failed AOF write");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    seen.push(refused);
+    seen.push(c.cmd_str(&["PING"]));
+    seen.push(c.cmd_str(&["INCR", "n"]));
+    seen.push(c.cmd_str(&["GET", "before"]));
+    let info = c.cmd_str(&["INFO", "persistence"]);
+    assert!(info.contains("aof_last_write_status:err\r\n"), "{info}");
+    // A rewrite opens appendonly.aof.3.incr.aof, a real file: the writer recovers.
+    seen.push(c.cmd_str(&["BGREWRITEAOF"]));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = c.cmd_str(&["SET", "after", "1"]);
+        if r == "+OK\r\n" {
+            break;
+        }
+        assert!(r.starts_with("-MISCONF"), "{r}");
+        assert!(Instant::now() < deadline, "writes still refused after the rewrite");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    wait_rewrite_done(c);
+    let info = c.cmd_str(&["INFO", "persistence"]);
+    assert!(info.contains("aof_last_write_status:ok\r\n"), "{info}");
+    seen.push(c.cmd_str(&["GET", "after"]));
+    seen
+}
+
+#[test]
+fn failed_aof_writes_refuse_writes_with_misconf_like_redis() {
+    let dir = temp_dir("aof-enospc");
+    let p = start_aof(&dir, &["--appendfsync", "everysec"]);
+    let mut c = p.raw();
+    let ours = aof_write_error_scenario(&mut c, &dir);
+    assert_eq!(ours[2], "-MISCONF Errors writing to the AOF file: No space left on device\r\n");
+    assert_eq!(ours[3], ours[2], "PING is refused too");
+    assert_eq!(ours[5], "$1\r\n1\r\n", "reads go on");
+    drop(c);
+    stop(p);
+    // After the restart everything acknowledged once writes were accepted again is there.
+    let p = start_aof(&dir, &["--appendfsync", "everysec"]);
+    let mut c = p.raw();
+    assert_eq!(c.cmd_str(&["GET", "before"]), "$1\r\n1\r\n");
+    assert_eq!(c.cmd_str(&["GET", "after"]), "$1\r\n1\r\n");
+    drop(c);
+    stop(p);
+
+    let rdir = temp_dir("aof-enospc-ref");
+    let d = s(&rdir);
+    let r =
+        Reference::start_with(&["--dir", &d, "--appendonly", "yes", "--appendfsync", "everysec"]);
+    let mut c = r.raw();
+    let theirs = aof_write_error_scenario(&mut c, &rdir);
+    assert_eq!(ours, theirs);
+}
+
+/// Collections past 64 elements (Redis writes at most 64 per command in a rewrite), scores
+/// that need 17 digits, intset and string set members.
+fn write_big_collections(c: &mut RawConn) {
+    let items: Vec<String> = (0..150).map(|i| format!("item:{i}")).collect();
+    let mut rpush = vec!["RPUSH".to_string(), "biglist".into()];
+    rpush.extend(items.iter().cloned());
+    let mut sadd = vec!["SADD".to_string(), "bigset".into()];
+    sadd.extend(items.iter().cloned());
+    let mut intset = vec!["SADD".to_string(), "ints".into()];
+    intset.extend((0..100).map(|i| (i * 7 - 300).to_string()));
+    let mut hset = vec!["HSET".to_string(), "bighash".into()];
+    let mut zadd = vec!["ZADD".to_string(), "bigzset".into()];
+    for (i, it) in items.iter().enumerate() {
+        hset.extend([it.clone(), format!("value {i}")]);
+        zadd.extend([format!("{}", i as f64 / 7.0), it.clone()]);
+    }
+    zadd.extend(["-inf".to_string(), "low".into(), "inf".into(), "high".into()]);
+    for cmd in [rpush, sadd, intset, hset, zadd] {
+        let r = c.cmd_str(&cmd);
+        assert!(r.starts_with(':'), "{}: {r}", cmd[0]);
+    }
+    assert_eq!(c.cmd_str(&["PEXPIRE", "bighash", "5000000"]), ":1\r\n");
+}
+
+#[test]
+fn rewrite_without_preamble_writes_a_commands_base_both_servers_load() {
+    let dir = temp_dir("aof-cmd-base");
+    let extra = ["--aof-use-rdb-preamble", "no", "--enable-debug-command", "yes"];
+    let p = start_aof(&dir, &extra);
+    let mut c = p.raw();
+    write_dataset(&mut c);
+    write_big_collections(&mut c);
+    assert!(c.cmd_str(&["BGREWRITEAOF"]).starts_with("+Background append only file rewriting"));
+    wait_rewrite_done(&mut c);
+    assert_eq!(c.cmd_str(&["SET", "post", "rewrite"]), "+OK\r\n");
+    let digest = c.cmd_str(&["DEBUG", "DIGEST"]);
+    drop(c);
+    stop(p);
+
+    let manifest = std::fs::read_to_string(aof_dir(&dir).join("appendonly.aof.manifest")).unwrap();
+    assert_eq!(
+        manifest,
+        "file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"
+    );
+    let base = std::fs::read(aof_dir(&dir).join("appendonly.aof.2.base.aof")).unwrap();
+    assert!(base.starts_with(b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"), "{:?}", &base[..40]);
+    let text = String::from_utf8_lossy(&base);
+    assert!(text.contains("$9\r\nPEXPIREAT\r\n$7\r\nbighash\r\n"), "TTL written");
+    // 150 elements: commands of 64 + 64 + 22.
+    assert_eq!(text.matches("$5\r\nRPUSH\r\n$7\r\nbiglist\r\n").count(), 3);
+    assert!(text.contains("*66\r\n$5\r\nRPUSH\r\n"));
+    assert!(text.contains("*24\r\n$5\r\nRPUSH\r\n"));
+
+    // ferrodis reloads it ...
+    let p = start_aof(&dir, &extra);
+    let mut c = p.raw();
+    check_dataset(&mut c);
+    assert_eq!(c.cmd_str(&["DEBUG", "DIGEST"]), digest);
+    drop(c);
+    stop(p);
+    // ... and so does redis-server 7.0.15.
+    let rdir = temp_dir("aof-cmd-base-ref");
+    copy_aof_dir(&dir, &rdir);
+    let d = s(&rdir);
+    let r = Reference::start_with(&[
+        "--dir",
+        &d,
+        "--appendonly",
+        "yes",
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut c = r.raw();
+    wait_loaded(&r);
+    check_dataset(&mut c);
+    assert_eq!(c.cmd_str(&["DEBUG", "DIGEST"]), digest);
+}
+
+#[test]
+fn save_runs_while_an_aof_rewrite_is_in_progress() {
+    let dir = temp_dir("aof-save-during-rewrite");
+    let p = start_aof(&dir, &["--enable-debug-command", "yes"]);
+    let mut c = p.raw();
+    assert_eq!(c.cmd_str(&["DEBUG", "POPULATE", "2000"]), "+OK\r\n");
+    // 500 µs per key: the rewrite takes about a second.
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "rdb-key-save-delay", "500"]), "+OK\r\n");
+    assert!(c.cmd_str(&["BGREWRITEAOF"]).starts_with("+Background append only file rewriting"));
+    assert_eq!(c.cmd_str(&["SET", "during", "rewrite"]), "+OK\r\n");
+    assert_eq!(c.cmd_str(&["SAVE"]), "+OK\r\n");
+    let info = c.cmd_str(&["INFO", "persistence"]);
+    assert!(info.contains("aof_rewrite_in_progress:1\r\n"), "{info}");
+    // (The walk keeps the delay it started with.)
+    assert_eq!(c.cmd_str(&["CONFIG", "SET", "rdb-key-save-delay", "0"]), "+OK\r\n");
+    wait_rewrite_done(&mut c);
+    drop(c);
+    stop(p);
+    // The dump SAVE wrote holds the whole dataset.
+    let d = s(&dir);
+    let p = TestServer::start_with(&["--dir", d.as_str()]);
+    wait_loaded(&p);
+    let mut c = p.raw();
+    assert_eq!(c.cmd_str(&["DBSIZE"]), ":2001\r\n");
+    assert_eq!(c.cmd_str(&["GET", "during"]), "$7\r\nrewrite\r\n");
+}

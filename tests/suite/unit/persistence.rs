@@ -278,6 +278,9 @@ fn loading_replies_loading_until_the_dataset_is_in() {
     assert_eq!(info_field(&mut c2, "loading"), "1");
     let size = std::fs::metadata(a.dir.join("dump.rdb")).unwrap().len();
     assert_eq!(info_field(&mut c2, "loading_total_bytes"), size.to_string());
+    // The file's `used-mem` aux field: what the saving server had allocated.
+    let used: u64 = info_field(&mut c2, "loading_rdb_used_mem").parse().unwrap();
+    assert!(used > 100_000, "loading_rdb_used_mem {used}");
     let perc: f64 = info_field(&mut c2, "loading_loaded_perc").parse().unwrap();
     assert!((0.0..100.0).contains(&perc), "loading_loaded_perc {perc}");
     wait_for(30, "loading to end", || info_field(&mut c2, "loading") == "0");
@@ -452,4 +455,38 @@ fn bgsave_point_in_time_under_concurrent_random_writes() {
         before,
         "snapshot differs from the dataset at BGSAVE (seed {seed})"
     );
+}
+
+#[test]
+fn debug_reload_merge_replaces_present_keys_like_redis() {
+    let ours = TestServer::start_with(DEBUG);
+    let rdir = ferrodis_tests::temp_dir("reload-merge-ref");
+    let d = rdir.display().to_string();
+    let reference = Reference::start_with(&["--enable-debug-command", "yes", "--dir", &d]);
+    let (mut a, mut b) = (ours.raw(), reference.raw());
+    for cmd in [
+        &["SET", "a", "saved"][..],
+        &["RPUSH", "l", "x", "y"],
+        &["SAVE"],
+        &["SET", "a", "changed"],
+        &["SET", "b", "new"],
+        &["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"],
+        &["GET", "a"],
+        &["GET", "b"],
+        &["LRANGE", "l", "0", "-1"],
+        &["DBSIZE"],
+        &["DEBUG", "RELOAD", "NOSAVE", "MERGE"],
+        &["DBSIZE"],
+    ] {
+        assert_eq!(a.cmd_str(cmd), b.cmd_str(cmd), "{cmd:?}");
+    }
+    assert_eq!(a.cmd_str(&["GET", "a"]), "$5\r\nsaved\r\n");
+    // Without MERGE a present key is a duplicate: redis 7.0 panics ("Duplicated key found in
+    // RDB file"); ferrodis refuses the reload and keeps serving.
+    assert_eq!(a.cmd_str(&["SET", "a", "again"]), "+OK\r\n");
+    assert_eq!(
+        a.cmd_str(&["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH"]),
+        "-ERR Error trying to load the RDB dump, check server logs.\r\n"
+    );
+    assert_eq!(a.cmd_str(&["PING"]), "+PONG\r\n");
 }

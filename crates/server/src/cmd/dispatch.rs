@@ -3,7 +3,8 @@
 //! 1. look the command up; unknown command / unknown subcommand;
 //! 2. arity;
 //! 3. authentication (`NOAUTH`) — ACL permission checks will sit here;
-//! 4. `-MISCONF` for writes after a failed background save (stop-writes-on-bgsave-error),
+//! 4. `-MISCONF` for writes after a failed background save (stop-writes-on-bgsave-error) or a
+//!    failed AOF write or fsync,
 //!    `-LOADING` while the dataset loads; (cluster slot ownership, OOM for `denyoom`,
 //!    read-only replica, client pause and MULTI queueing will sit here, in Redis's order,
 //!    as their features land);
@@ -28,9 +29,6 @@ use crate::db::DbCtx;
 use crate::server::Server;
 use crate::stats::WorkerStats;
 use crate::util::time::now_us;
-
-/// Redis's reply to writes after a failed background save.
-const MISCONF: &str = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /// Runs one request from a client.
 pub fn execute(
@@ -93,9 +91,11 @@ fn gate(srv: &Server, client: &Client, e: &Entry, argv: &Argv<'_>) -> Result<(),
         return Err(CmdError::msg(NOAUTH));
     }
     // Writes (and PING, as in Redis) are refused while the last background save failed and
-    // stop-writes-on-bgsave-error is on.
-    if (spec.has(flags::WRITE) || spec.name == "ping") && crate::persist::save::writes_denied(srv) {
-        return Err(CmdError::msg(MISCONF));
+    // stop-writes-on-bgsave-error is on, or the last AOF write or fsync failed.
+    if spec.has(flags::WRITE) || spec.name == "ping" {
+        if let Some(why) = crate::persist::write_denial(srv) {
+            return Err(CmdError::Msg(why));
+        }
     }
     if !spec.has(flags::LOADING)
         && srv.persist.rdb.loading.load(std::sync::atomic::Ordering::Relaxed)

@@ -35,13 +35,15 @@ pub struct LoadedKey {
 }
 
 /// Inserts one loaded key into database `db`. Returns false if it was skipped as expired.
-/// Fails on a duplicate key.
+/// Fails on a duplicate key, unless `merge` (DEBUG RELOAD MERGE, Redis's
+/// `RDBFLAGS_ALLOW_DUP`): then the loaded key replaces the present one.
 pub fn insert_entry(
     srv: &Server,
     db: usize,
     k: LoadedKey,
     now: i64,
     held: Option<&mut Locks<'_>>,
+    merge: bool,
 ) -> Result<bool, String> {
     let LoadedKey { key, val, expire_ms, meta } = k;
     if expire_ms != crate::db::NO_EXPIRE && expire_ms < now {
@@ -68,9 +70,9 @@ pub fn insert_entry(
             let Some(shard) = locks.get(db, si) else {
                 return Err("internal error: shard not held".into());
             };
-            put_new(shard, entry)
+            put_new(shard, entry, merge)
         }
-        None => put_new(&mut ks.dbs[db].shards[si].0.lock(), entry),
+        None => put_new(&mut ks.dbs[db].shards[si].0.lock(), entry, merge),
     };
     if dup {
         return Err(format!(
@@ -81,9 +83,14 @@ pub fn insert_entry(
     Ok(true)
 }
 
-/// Inserts unless present; true if the key was a duplicate.
-fn put_new(shard: &mut crate::db::Shard, e: Entry) -> bool {
+/// Inserts unless present (or replaces it when `merge`); true if the key was a duplicate
+/// that was not replaced.
+fn put_new(shard: &mut crate::db::Shard, e: Entry, merge: bool) -> bool {
     if shard.dict.get(&e.key).is_some() {
+        if merge {
+            shard.put(e);
+            return false;
+        }
         return true;
     }
     shard.insert_new(e);
@@ -97,6 +104,7 @@ pub fn load_stream<R: Read>(
     r: R,
     name: &str,
     mut held: Option<&mut Locks<'_>>,
+    merge: bool,
 ) -> Result<LoadStats, String> {
     let limits = srv.config.enc.get();
     let check = srv.config.settings().rdbchecksum;
@@ -124,14 +132,15 @@ pub fn load_stream<R: Read>(
                 db = n;
             }
             Item::ResizeDb { .. } | Item::Function(_) => {}
-            Item::Aux(k, v) => log_aux(&k, &v),
+            Item::Aux(k, v) => log_aux(srv, &k, &v),
             Item::Entry { key, val, expire_ms, meta } => {
                 debug_delay(delay);
                 if stats.loaded % 1024 == 0 || delay != 0 {
                     srv.persist.rdb.loading_loaded.store(rd.offset(), Relaxed);
                 }
                 let k = LoadedKey { key, val, expire_ms, meta };
-                if insert_entry(srv, db, k, now, held.as_deref_mut()).map_err(|m| fail(at, &m))? {
+                let into = held.as_deref_mut();
+                if insert_entry(srv, db, k, now, into, merge).map_err(|m| fail(at, &m))? {
                     stats.loaded += 1;
                 } else {
                     stats.expired += 1;
@@ -142,7 +151,7 @@ pub fn load_stream<R: Read>(
     Ok(stats)
 }
 
-fn log_aux(k: &[u8], v: &[u8]) {
+fn log_aux(srv: &Server, k: &[u8], v: &[u8]) {
     let v = String::from_utf8_lossy(v);
     match k {
         b"redis-ver" => notice!("Loading RDB produced by version {v}"),
@@ -153,6 +162,7 @@ fn log_aux(k: &[u8], v: &[u8]) {
         }
         b"used-mem" => {
             if let Ok(m) = v.parse::<u64>() {
+                srv.persist.rdb.loading_used_mem.store(m, Relaxed);
                 notice!("RDB memory usage when created {:.2} Mb", m as f64 / (1024.0 * 1024.0));
             }
         }
@@ -165,6 +175,7 @@ pub fn load_file(
     srv: &Server,
     path: &Path,
     held: Option<&mut Locks<'_>>,
+    merge: bool,
 ) -> Result<Option<LoadStats>, String> {
     let f = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -180,7 +191,7 @@ pub fn load_file(
     let r = &srv.persist.rdb;
     r.loading_total.store(f.metadata().map(|m| m.len()).unwrap_or(0), Relaxed);
     r.loading_loaded.store(0, Relaxed);
-    let st = load_stream(srv, f, &path.display().to_string(), held)?;
+    let st = load_stream(srv, f, &path.display().to_string(), held, merge)?;
     r.last_load_keys_loaded.store(st.loaded, Relaxed);
     r.last_load_keys_expired.store(st.expired, Relaxed);
     notice!("Done loading RDB, keys loaded: {}, keys expired: {}.", st.loaded, st.expired);
@@ -196,7 +207,7 @@ pub fn load_at_startup(srv: &std::sync::Arc<Server>) -> Result<(), String> {
     let t0 = std::time::Instant::now();
     let res = match super::aof::load_at_startup(srv) {
         Ok(true) => Ok(()),
-        Ok(false) => load_file(srv, &super::save::rdb_path(srv), None).map(|_| ()),
+        Ok(false) => load_file(srv, &super::save::rdb_path(srv), None, false).map(|_| ()),
         Err(e) => Err(e),
     };
     match &res {
@@ -207,12 +218,13 @@ pub fn load_at_startup(srv: &std::sync::Arc<Server>) -> Result<(), String> {
 }
 
 /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE], run with every shard held: save, empty every
-/// database, load the file back.
+/// database, load the file back (with MERGE, loaded keys replace present ones).
 pub fn debug_reload(
     srv: &Server,
     locks: &mut Locks<'_>,
     save: bool,
     flush: bool,
+    merge: bool,
 ) -> Result<(), String> {
     let path = super::save::rdb_path(srv);
     if save {
@@ -230,7 +242,7 @@ pub fn debug_reload(
             g.g.clear();
         }
     }
-    match load_file(srv, &path, Some(locks)) {
+    match load_file(srv, &path, Some(locks), merge) {
         Ok(_) => {
             notice!("DB reloaded by DEBUG RELOAD");
             Ok(())

@@ -35,3 +35,17 @@ pub struct Persist {
     pub rdb: save::RdbState,
     pub snapshot: snapshot::Engine,
 }
+
+/// Why writes (and PING) are refused with `-MISCONF`, if they are: a failed background save
+/// under stop-writes-on-bgsave-error, else a failed AOF write or fsync (Redis's
+/// `writeCommandsDeniedByDiskError` and `writeCommandsGetDiskErrorMessage`).
+pub fn write_denial(srv: &crate::server::Server) -> Option<std::borrow::Cow<'static, str>> {
+    if save::writes_denied(srv) {
+        return Some(std::borrow::Cow::Borrowed(RDB_MISCONF));
+    }
+    let errno = srv.persist.aof.disk_errno()?;
+    let text = crate::config::os_error_text(&std::io::Error::from_raw_os_error(errno));
+    Some(std::borrow::Cow::Owned(format!("MISCONF Errors writing to the AOF file: {text}")))
+}
+
+const RDB_MISCONF: &str = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";

@@ -41,6 +41,8 @@ pub struct RdbState {
     /// Size of the file being loaded and bytes read so far (INFO `loading_*`).
     pub loading_total: AtomicU64,
     pub loading_loaded: AtomicU64,
+    /// The `used-mem` aux field of the file being loaded (INFO `loading_rdb_used_mem`).
+    pub loading_used_mem: AtomicU64,
     pub last_load_keys_loaded: AtomicU64,
     pub last_load_keys_expired: AtomicU64,
 }
@@ -59,6 +61,7 @@ impl Default for RdbState {
             loading_start: AtomicI64::new(0),
             loading_total: AtomicU64::new(0),
             loading_loaded: AtomicU64::new(0),
+            loading_used_mem: AtomicU64::new(0),
             last_load_keys_loaded: AtomicU64::new(0),
             last_load_keys_expired: AtomicU64::new(0),
         }
@@ -83,7 +86,22 @@ fn saved(srv: &Server, st: &SnapshotStats) {
 /// SAVE: writes the snapshot now, in the calling thread.
 pub fn save(srv: &Server) -> Result<SnapshotStats, String> {
     srv.persist.rdb.dirty_at_start.store(srv.dirty.load(Relaxed), Relaxed);
-    match snapshot::run(srv, Purpose::Rdb, &rdb_path(srv)) {
+    let res = match srv.persist.snapshot.running() {
+        // Redis runs SAVE while an AOF rewrite child works. A second flag-based snapshot
+        // cannot run beside the rewrite's, but SAVE blocks everything anyway: write the
+        // dataset with every shard held (the rewrite's walker waits meanwhile).
+        Some((p, _)) if p.is_aof() => {
+            let t0 = std::time::Instant::now();
+            let mut locks = srv.keyspace.lock_all();
+            snapshot::save_held(srv, &mut locks, &rdb_path(srv)).map(|keys| SnapshotStats {
+                keys,
+                millis: t0.elapsed().as_millis() as u64,
+                ..SnapshotStats::default()
+            })
+        }
+        _ => snapshot::run(srv, Purpose::Rdb, &rdb_path(srv)),
+    };
+    match res {
         Ok(st) => {
             notice!("DB saved on disk");
             saved(srv, &st);
@@ -125,7 +143,9 @@ pub enum BgsaveRefused {
 pub fn bgsave(srv: &Arc<Server>) -> Result<(), BgsaveRefused> {
     match srv.persist.snapshot.running() {
         Some((Purpose::Rdb, _)) => return Err(BgsaveRefused::InProgress),
-        Some((Purpose::AofBase, _)) => return Err(BgsaveRefused::OtherChild),
+        Some((Purpose::AofBase | Purpose::AofCommands, _)) => {
+            return Err(BgsaveRefused::OtherChild)
+        }
         None => {}
     }
     let r = &srv.persist.rdb;
@@ -270,7 +290,7 @@ pub fn loading_fields(srv: &Server, mut f: impl FnMut(&str, String)) {
         if loaded > 0 { (elapsed * (total - loaded) as f64 / loaded as f64) as i64 } else { 1 };
     f("loading_start_time", start.to_string());
     f("loading_total_bytes", total.to_string());
-    f("loading_rdb_used_mem", "0".into());
+    f("loading_rdb_used_mem", r.loading_used_mem.load(Relaxed).to_string());
     f("loading_loaded_bytes", loaded.to_string());
     f("loading_loaded_perc", format!("{perc:.2}"));
     f("loading_eta_seconds", eta.to_string());

@@ -53,6 +53,16 @@ pub enum Purpose {
     Rdb,
     /// BGREWRITEAOF: an AOF base file (RDB format with `aof-base` aux = 1).
     AofBase,
+    /// BGREWRITEAOF under `aof-use-rdb-preamble no`: an AOF base of commands
+    /// (`aof::base_cmds`).
+    AofCommands,
+}
+
+impl Purpose {
+    /// An AOF rewrite (Redis's "AOF rewrite child" rather than its "RDB child").
+    pub fn is_aof(self) -> bool {
+        matches!(self, Purpose::AofBase | Purpose::AofCommands)
+    }
 }
 
 /// How per-key idle/frequency metadata is written (per `maxmemory-policy`, as Redis).
@@ -68,10 +78,16 @@ enum MetaMode {
 struct EncCtx {
     opts: EncodeOpts,
     meta: MetaMode,
+    /// Write commands (an AOF base under `aof-use-rdb-preamble no`) instead of RDB.
+    commands: bool,
 }
 
 impl EncCtx {
     fn write(&self, out: &mut Vec<u8>, e: &Entry) {
+        if self.commands {
+            crate::persist::aof::base_cmds::entry(out, &e.key, &e.val, e.expire());
+            return;
+        }
         let meta = match self.meta {
             MetaMode::None => KeyMeta::None,
             MetaMode::Idle { clock } => {
@@ -180,7 +196,7 @@ struct Plan {
 }
 
 /// Starts a snapshot: flips the flags under every lock and runs `at_start` there.
-fn begin(srv: &Server, at_start: Box<dyn FnOnce() + Send + '_>) -> Plan {
+fn begin(srv: &Server, purpose: Purpose, at_start: Box<dyn FnOnce() + Send + '_>) -> Plan {
     let st = srv.config.settings();
     let now = crate::util::time::now_ms();
     let meta = if let Some(l) = srv.config.lfu.get(now) {
@@ -190,7 +206,8 @@ fn begin(srv: &Server, at_start: Box<dyn FnOnce() + Send + '_>) -> Plan {
     } else {
         MetaMode::None
     };
-    let enc = EncCtx { opts: EncodeOpts { compress: st.rdbcompression }, meta };
+    let commands = purpose == Purpose::AofCommands;
+    let enc = EncCtx { opts: EncodeOpts { compress: st.rdbcompression }, meta, commands };
     let eng = &srv.persist.snapshot;
     eng.abort.store(false, Ordering::SeqCst);
     eng.pending.store(0, Ordering::Relaxed);
@@ -346,8 +363,10 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
     } else {
         srv.config.settings().rdb_key_save_delay
     };
-    let head = header_bytes(purpose, plan.ctime);
-    out.put(&head).map_err(io)?;
+    let commands = purpose == Purpose::AofCommands;
+    if !commands {
+        out.put(&header_bytes(purpose, plan.ctime)).map_err(io)?;
+    }
     let mut keys = 0u64;
     let mut chunk = Vec::with_capacity(CHUNK * 2);
     for (db, &(size, expires)) in plan.sizes.iter().enumerate() {
@@ -355,8 +374,12 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
             continue;
         }
         chunk.clear();
-        encode::select_db(&mut chunk, db);
-        encode::resize_db(&mut chunk, size, expires);
+        if commands {
+            crate::persist::aof::base_cmds::select(&mut chunk, db);
+        } else {
+            encode::select_db(&mut chunk, db);
+            encode::resize_db(&mut chunk, size, expires);
+        }
         out.put(&chunk).map_err(io)?;
         for shard in srv.keyspace.dbs[db].shards.iter() {
             loop {
@@ -413,7 +436,11 @@ fn walk<W: Write>(srv: &Server, plan: &Plan, purpose: Purpose, w: W) -> Result<(
     if eng.abort.load(Ordering::Relaxed) {
         return Err("snapshot aborted".into());
     }
-    out.finish(srv.config.settings().rdbchecksum).map_err(io)?;
+    if commands {
+        out.w.flush().map_err(io)?;
+    } else {
+        out.finish(srv.config.settings().rdbchecksum).map_err(io)?;
+    }
     Ok((keys, out.bytes))
 }
 
@@ -440,7 +467,9 @@ fn temp_path(final_path: &Path, purpose: Purpose) -> PathBuf {
     let dir = final_path.parent().unwrap_or(Path::new("."));
     let name = match purpose {
         Purpose::Rdb => format!("temp-{}.rdb", std::process::id()),
-        Purpose::AofBase => format!("temp-rewriteaof-bg-{}.aof", std::process::id()),
+        Purpose::AofBase | Purpose::AofCommands => {
+            format!("temp-rewriteaof-bg-{}.aof", std::process::id())
+        }
     };
     dir.join(name)
 }
@@ -471,7 +500,11 @@ fn cwd() -> String {
 /// else can change the data meanwhile.
 pub fn save_held(srv: &Server, locks: &mut Locks<'_>, path: &Path) -> Result<u64, String> {
     let st = srv.config.settings();
-    let enc = EncCtx { opts: EncodeOpts { compress: st.rdbcompression }, meta: MetaMode::None };
+    let enc = EncCtx {
+        opts: EncodeOpts { compress: st.rdbcompression },
+        meta: MetaMode::None,
+        commands: false,
+    };
     write_via_temp(path, Purpose::Rdb, |w| {
         let io = |e: std::io::Error| e.to_string();
         let mut out = Out { w, crc: Crc64::default(), bytes: 0 };
@@ -511,7 +544,7 @@ pub fn save_held(srv: &Server, locks: &mut Locks<'_>, path: &Path) -> Result<u64
 pub fn run(srv: &Server, purpose: Purpose, path: &Path) -> Result<SnapshotStats, String> {
     claim(srv, purpose)?;
     let t0 = Instant::now();
-    let plan = begin(srv, Box::new(|| {}));
+    let plan = begin(srv, purpose, Box::new(|| {}));
     let res = write_file(srv, &plan, purpose, path);
     finish(srv, res, t0)
 }
@@ -557,7 +590,7 @@ pub fn start_background(
     claim(srv, purpose)?;
     // The point in time is now, before the caller replies (as Redis's fork is).
     let t0 = Instant::now();
-    let plan = begin(srv, at_start);
+    let plan = begin(srv, purpose, at_start);
     let srv2 = srv.clone();
     let spawned = std::thread::Builder::new().name("ferrodis-snapshot".into()).spawn(move || {
         // The snapshot yields to clients: on a busy core it takes what they leave (nice 10,

@@ -50,9 +50,9 @@ enum Sub {
 
 /// A batching receiver for a consumer thread that wants every record but not a wake-up per
 /// record: records are appended to a vector; the consumer takes them all at once with
-/// [`Feed::take`], and a sender wakes it only if it is waiting *and* asked to be woken
-/// (`appendfsync always` wants each batch promptly; the other policies poll on a short
-/// timer, so the worker threads never pay for a wake-up at all).
+/// [`Feed::take`] on a short timer, so a sender never pays for a wake-up; under
+/// `appendfsync always` the connections waiting for the fsync [`Feed::kick`] it once their
+/// round of writes is done ([`Feed::take_kicked`]).
 #[derive(Default)]
 pub struct Feed {
     q: parking_lot::Mutex<FeedQ>,
@@ -62,8 +62,10 @@ pub struct Feed {
 #[derive(Default)]
 struct FeedQ {
     recs: Vec<Record>,
-    /// The consumer sleeps in `take` and wants to be woken by the next record.
-    waiting: bool,
+    /// The consumer sleeps in `take`.
+    sleeping: bool,
+    /// [`Feed::kick`] was called since the consumer's last `take`.
+    kicked: bool,
     closed: bool,
 }
 
@@ -74,23 +76,43 @@ impl Feed {
             return false;
         }
         q.recs.push(r);
-        if q.waiting {
-            q.waiting = false;
-            self.cv.notify_one();
-        }
         true
     }
 
-    /// Moves every pending record into `out` (which must be empty). If there are none,
-    /// waits up to `timeout` — to be woken by the next record when `wake`, else only by the
-    /// timeout (or [`Feed::close`]).
-    pub fn take(&self, out: &mut Vec<Record>, timeout: std::time::Duration, wake: bool) {
+    /// Asks the consumer to take what is pending now: the end-of-round signal of
+    /// `appendfsync always` (see `persist::aof::wait_durable`). Wakes it if it sleeps in a
+    /// [`Feed::take_kicked`].
+    pub fn kick(&self) {
+        let mut q = self.q.lock();
+        q.kicked = true;
+        if q.sleeping {
+            q.sleeping = false;
+            self.cv.notify_one();
+        }
+    }
+
+    /// Moves every pending record into `out` (which must be empty); if there are none,
+    /// first waits up to `timeout` (or until [`Feed::close`]).
+    pub fn take(&self, out: &mut Vec<Record>, timeout: std::time::Duration) {
         let mut q = self.q.lock();
         if q.recs.is_empty() && !q.closed {
-            q.waiting = wake;
+            q.sleeping = true;
             let _ = self.cv.wait_for(&mut q, timeout);
-            q.waiting = false;
+            q.sleeping = false;
         }
+        std::mem::swap(out, &mut q.recs);
+    }
+
+    /// Like [`Feed::take`], but waits (up to `timeout`) until a [`Feed::kick`] since the
+    /// last call, so that a batch is the whole round of writes its waiters ran.
+    pub fn take_kicked(&self, out: &mut Vec<Record>, timeout: std::time::Duration) {
+        let mut q = self.q.lock();
+        if !q.kicked && !q.closed {
+            q.sleeping = true;
+            let _ = self.cv.wait_for(&mut q, timeout);
+            q.sleeping = false;
+        }
+        q.kicked = false;
         std::mem::swap(out, &mut q.recs);
     }
 

@@ -443,19 +443,21 @@ fn debug(ctx: &mut Ctx<'_>) -> CmdResult {
     } else if is(sub, "POPULATE") && (3..=5).contains(&argc) {
         populate(ctx)?;
     } else if is(sub, "RELOAD") {
-        let (mut save, mut flush) = (true, true);
+        let (mut save, mut flush, mut merge) = (true, true, false);
         for a in ctx.argv.iter().skip(2) {
             if is(a, "NOSAVE") {
                 save = false;
             } else if is(a, "NOFLUSH") {
                 flush = false;
-            } else if !is(a, "MERGE") {
+            } else if is(a, "MERGE") {
+                merge = true;
+            } else {
                 return Err(CmdError::msg(
                     "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
                 ));
             }
         }
-        crate::persist::load::debug_reload(ctx.srv, &mut ctx.db.locks, save, flush)
+        crate::persist::load::debug_reload(ctx.srv, &mut ctx.db.locks, save, flush, merge)
             .map_err(CmdError::owned)?;
         ctx.out.ok();
     } else if is(sub, "LOG") && argc == 3 {

@@ -8,7 +8,8 @@ use crate::persist::save::{self, BgsaveRefused};
 
 /// SAVE
 fn save_cmd(ctx: &mut Ctx<'_>) -> CmdResult {
-    if ctx.srv.persist.snapshot.running().is_some() {
+    // An RDB snapshot running refuses SAVE; an AOF rewrite does not (as in Redis).
+    if ctx.srv.persist.snapshot.running().is_some_and(|(p, _)| !p.is_aof()) {
         return Err(CmdError::msg("ERR Background save already in progress"));
     }
     match save::save(ctx.srv) {

@@ -5,6 +5,7 @@
 //!   commit;
 //! * `load.rs`: loading at startup (base RDB or commands, then the incr files) and the
 //!   command reader shared with `ferrodis-check-aof`;
+//! * `base_cmds.rs`: the commands form of a base (`aof-use-rdb-preamble no`);
 //! * `rdb_base.rs`: RDB bases (reading them, the empty base of a fresh AOF);
 //! * this file: the shared state, startup, CONFIG SET appendonly, BGREWRITEAOF and the
 //!   automatic rewrite, INFO fields, and the wait a connection does before replying under
@@ -14,6 +15,7 @@
 //! appendonly yes: the writer already logs into `temp-<appendfilename>.incr`, which becomes an
 //! incr file when the base is written); on.
 
+pub mod base_cmds;
 pub mod load;
 pub mod manifest;
 pub mod rdb_base;
@@ -23,7 +25,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU64, AtomicU8};
 use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
@@ -45,6 +47,8 @@ pub struct AofState {
     pub(crate) synced: AtomicU64,
     /// Wakes the connections waiting for `synced` (group commit).
     pub(crate) notify: tokio::sync::Notify,
+    /// The running writer's feed, kicked by the connections that wait for it.
+    feed: Mutex<Option<Arc<crate::repl::propagate::Feed>>>,
     /// A writer runs under `appendfsync always`: connections wait before replying.
     group_commit: AtomicBool,
     /// Bumped to stop the running writer (it exits when its generation is stale).
@@ -58,7 +62,10 @@ pub struct AofState {
     /// The incr file being written.
     pub(crate) incr_size: AtomicU64,
     base_size: AtomicU64,
-    pub(crate) last_write_ok: AtomicBool,
+    /// errno of the last failed write to the AOF (0: the last write succeeded).
+    pub(crate) write_errno: AtomicI32,
+    /// errno of the last failed fsync (0: the last fsync succeeded).
+    pub(crate) fsync_errno: AtomicI32,
     inner: Mutex<Inner>,
     me: Mutex<Weak<Server>>,
     rewrite_in_progress: AtomicBool,
@@ -90,6 +97,7 @@ impl Default for AofState {
             state: AtomicU8::new(OFF),
             synced: AtomicU64::new(0),
             notify: tokio::sync::Notify::new(),
+            feed: Mutex::new(None),
             group_commit: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             writer_alive: Arc::new(AtomicBool::new(false)),
@@ -99,7 +107,8 @@ impl Default for AofState {
             current_size: AtomicU64::new(0),
             incr_size: AtomicU64::new(0),
             base_size: AtomicU64::new(0),
-            last_write_ok: AtomicBool::new(true),
+            write_errno: AtomicI32::new(0),
+            fsync_errno: AtomicI32::new(0),
             inner: Mutex::new(Inner::default()),
             me: Mutex::new(Weak::new()),
             rewrite_in_progress: AtomicBool::new(false),
@@ -122,6 +131,18 @@ impl AofState {
     pub(crate) fn no_fsync_now(&self, srv: &Server) -> bool {
         srv.persist.snapshot.running().is_some()
             && srv.config.get("no-appendfsync-on-rewrite").as_deref() == Some("yes")
+    }
+
+    /// Redis's `writeCommandsDeniedByDiskError` for the AOF: the errno of the last failed
+    /// write or fsync while the AOF is on.
+    pub(crate) fn disk_errno(&self) -> Option<i32> {
+        if self.state.load(Relaxed) == OFF {
+            return None;
+        }
+        match (self.write_errno.load(Relaxed), self.fsync_errno.load(Relaxed)) {
+            (0, 0) => None,
+            (0, e) | (e, _) => Some(e),
+        }
     }
 
     fn is_on(&self) -> bool {
@@ -285,6 +306,7 @@ fn spawn_writer(srv: &Arc<Server>, file: File, path: PathBuf) {
     let gen = aof.generation.fetch_add(1, AcqRel) + 1;
     *aof.current_path.lock() = Some(path);
     let (rx, next) = srv.prop.subscribe_feed();
+    *aof.feed.lock() = Some(rx.clone());
     aof.writer_alive.store(true, Release);
     writer::spawn(srv.clone(), rx, next, file, gen, aof.writer_alive.clone());
     refresh_group_commit(srv);
@@ -303,6 +325,13 @@ fn stop_writer(srv: &Server) {
     aof.generation.fetch_add(1, AcqRel);
     aof.group_commit.store(false, Release);
     aof.notify.notify_waiters();
+    kick(aof);
+}
+
+fn kick(aof: &AofState) {
+    if let Some(feed) = aof.feed.lock().as_ref() {
+        feed.kick();
+    }
 }
 
 fn refresh_group_commit(srv: &Server) {
@@ -330,7 +359,15 @@ pub async fn wait_durable(srv: &Server) {
     if !aof.group_commit.load(Acquire) {
         return;
     }
+    // Let every other connection with input ready on this worker run its batch first
+    // (yield_now returns after the I/O driver was polled), then ask the writer for one
+    // write + fsync covering the whole round: what Redis does in beforeSleep, without
+    // blocking the worker during the fsync.
+    // Every record below `target` is already in the feed, so the batch the kick asks for
+    // contains them.
+    tokio::task::yield_now().await;
     let target = srv.prop.next_seq();
+    kick(aof);
     loop {
         let notified = aof.notify.notified();
         tokio::pin!(notified);
@@ -363,7 +400,8 @@ pub fn config_changed(srv: &Server, names: &[&str]) {
 fn enable(srv: &Arc<Server>) {
     let aof = &srv.persist.aof;
     aof.state.store(WAIT_REWRITE, Release);
-    aof.last_write_ok.store(true, Relaxed);
+    aof.write_errno.store(0, Relaxed);
+    aof.fsync_errno.store(0, Relaxed);
     match rewrite_background(srv) {
         Ok(()) => {}
         Err(RewriteError::Busy) => {
@@ -433,7 +471,10 @@ pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
         return Err(RewriteError::Failed(e));
     }
     aof.rewrite_doomed.store(false, Relaxed);
-    let base_name = format!("{prefix}.{}.base.rdb", aof.inner.lock().manifest.base_seq + 1);
+    let rdb = srv.config.get("aof-use-rdb-preamble").as_deref() != Some("no");
+    let ext = if rdb { "rdb" } else { "aof" };
+    let base_name = format!("{prefix}.{}.base.{ext}", aof.inner.lock().manifest.base_seq + 1);
+    let purpose = if rdb { Purpose::AofBase } else { Purpose::AofCommands };
     let enabling = aof.state.load(Acquire) == WAIT_REWRITE;
     let temp_incr = dir.join(format!("temp-{prefix}.incr"));
     let (s1, s2) = (srv.clone(), srv.clone());
@@ -445,7 +486,7 @@ pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
     });
     aof.rewrite_started.store(unix_now(), Relaxed);
     aof.rewrites.fetch_add(1, Relaxed);
-    match snapshot::start_background(srv, Purpose::AofBase, dir.join(&base_name), at_start, done) {
+    match snapshot::start_background(srv, purpose, dir.join(&base_name), at_start, done) {
         Ok(()) => {
             aof.rewrite_scheduled.store(false, Relaxed);
             notice!("Background append only file rewriting started");
@@ -535,7 +576,8 @@ fn rewrite_done(
             }
             return Err("cancelled, or its new incr file could not be opened".into());
         }
-        finish_rewrite(srv, dir, prefix, enabling, temp)
+        let rdb = base.extension().is_some_and(|e| e == "rdb");
+        finish_rewrite(srv, dir, prefix, enabling, temp, rdb)
     });
     match outcome {
         Ok(()) => {
@@ -562,12 +604,13 @@ fn finish_rewrite(
     prefix: &str,
     enabling: bool,
     temp: &Path,
+    rdb: bool,
 ) -> Result<(), String> {
     let aof = &srv.persist.aof;
     notice!("Background AOF rewrite terminated with success");
     let mut inner = aof.inner.lock();
     let mut am = inner.manifest.clone();
-    let base = am.new_base(prefix, true);
+    let base = am.new_base(prefix, rdb);
     if enabling {
         let name = am.new_incr(prefix);
         std::fs::rename(temp, dir.join(&name)).map_err(|e| {
@@ -684,7 +727,7 @@ pub fn info_fields(srv: &Server, out: &mut String) {
     f("aof_last_bgrewrite_status", &ok(aof.last_rewrite_ok.load(Relaxed)));
     f("aof_rewrites", &aof.rewrites.load(Relaxed));
     f("aof_rewrites_consecutive_failures", &aof.consecutive_failures.load(Relaxed));
-    f("aof_last_write_status", &ok(aof.last_write_ok.load(Relaxed)));
+    f("aof_last_write_status", &ok(aof.write_errno.load(Relaxed) == 0));
     f("aof_last_cow_size", &aof.last_cow.load(Relaxed));
     f("module_fork_in_progress", &0);
     f("module_fork_last_cow_size", &0);

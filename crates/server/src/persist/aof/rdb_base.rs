@@ -35,7 +35,7 @@ pub fn load(srv: &Arc<Server>, f: &mut File) -> Result<u64, (u64, String)> {
             }
             Item::Entry { key, val, expire_ms, meta } => {
                 let k = LoadedKey { key, val, expire_ms, meta };
-                insert_entry(srv, db, k, now, None).map_err(|m| (at, m))?;
+                insert_entry(srv, db, k, now, None, false).map_err(|m| (at, m))?;
             }
             Item::Eof => break,
             Item::Aux(..) | Item::ResizeDb { .. } | Item::Function(_) => {}

@@ -144,7 +144,11 @@ impl Writer {
                 (true, false) => Duration::from_millis(1),
             };
             let mut batch = std::mem::take(&mut self.batch);
-            self.rx.take(&mut batch, wait, always);
+            if always && running {
+                self.rx.take_kicked(&mut batch, wait);
+            } else {
+                self.rx.take(&mut batch, wait);
+            }
             for r in batch.drain(..) {
                 self.take(r);
             }
@@ -202,6 +206,19 @@ impl Writer {
         let Some(sw) = self.aof().switch.lock().take() else { return };
         self.aof().switch_pending.store(false, Release);
         self.fsync();
+        if !self.buf.is_empty() {
+            // The old file could not take them; the new base (a snapshot at the switch
+            // point) holds their effects, so writing them to the new file would apply them
+            // twice on load.
+            crate::warning!(
+                "Dropping {} bytes the old AOF file could not take: the new base covers them",
+                self.buf.len()
+            );
+            self.buf.clear();
+        }
+        if self.aof().write_errno.swap(0, Relaxed) != 0 {
+            crate::warning!("AOF write error looks solved, Redis can write again.");
+        }
         self.file = sw.file;
         self.selected = None;
         self.last_ts = 0;
@@ -210,21 +227,34 @@ impl Writer {
     }
 
     /// Writes the buffer; a failure under `always` ends the process (Redis: the reply may
-    /// already be promised), otherwise the buffer is kept and retried.
+    /// already be promised), otherwise writes are refused with `-MISCONF` until a retry
+    /// succeeds (the buffer is kept; a partial write is cut off the file first, so the retry
+    /// does not leave half a command in it, as Redis's `flushAppendOnlyFile` does).
     fn flush(&mut self) {
         if self.buf.is_empty() {
             return;
         }
-        match self.file.write_all(&self.buf) {
+        let mut written = 0;
+        let res = loop {
+            match self.file.write(&self.buf[written..]) {
+                Ok(0) => break Err(std::io::Error::from(std::io::ErrorKind::WriteZero)),
+                Ok(n) => {
+                    written += n;
+                    if written == self.buf.len() {
+                        break Ok(());
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        match res {
             Ok(()) => {
-                let aof = self.aof();
-                aof.current_size.fetch_add(self.buf.len() as u64, Relaxed);
-                aof.incr_size.fetch_add(self.buf.len() as u64, Relaxed);
-                if !aof.last_write_ok.swap(true, Relaxed) {
+                self.account(written);
+                self.buf.clear();
+                if self.aof().write_errno.swap(0, Relaxed) != 0 {
                     crate::warning!("AOF write error looks solved, Redis can write again.");
                 }
-                self.buf.clear();
-                self.unsynced = true;
             }
             Err(e) => {
                 let text = crate::config::os_error_text(&e);
@@ -235,10 +265,42 @@ impl Writer {
                     );
                     std::process::exit(1);
                 }
-                if self.aof().last_write_ok.swap(false, Relaxed) {
+                if written > 0 && !self.cut_partial(written) {
+                    // The file keeps the prefix: retry only the rest.
+                    self.account(written);
+                    self.buf.drain(..written);
+                }
+                let errno = e.raw_os_error().unwrap_or(libc::EIO);
+                if self.aof().write_errno.swap(errno, Relaxed) == 0 {
                     crate::warning!("Error writing to the AOF file: {text}");
                 }
                 std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+
+    /// Counts `n` bytes written to the current file.
+    fn account(&mut self, n: usize) {
+        let aof = self.aof();
+        aof.current_size.fetch_add(n as u64, Relaxed);
+        aof.incr_size.fetch_add(n as u64, Relaxed);
+        self.unsynced = true;
+    }
+
+    /// Truncates the `written` bytes of a failed write off the end of the file.
+    fn cut_partial(&mut self, written: usize) -> bool {
+        let cut = self.file.metadata().and_then(|m| {
+            let len = m.len().saturating_sub(written as u64);
+            self.file.set_len(len)
+        });
+        match cut {
+            Ok(()) => true,
+            Err(e) => {
+                crate::warning!(
+                    "Could not remove short write from the append-only file. Redis may refuse to load the AOF the next time it starts. ftruncate: {}",
+                    crate::config::os_error_text(&e)
+                );
+                false
             }
         }
     }
@@ -280,8 +342,10 @@ impl Writer {
                 std::process::exit(1);
             }
             crate::warning!("Fail to fsync the AOF file: {text}");
+            self.aof().fsync_errno.store(e.raw_os_error().unwrap_or(libc::EIO), Relaxed);
             return;
         }
+        self.aof().fsync_errno.store(0, Relaxed);
         self.unsynced = false;
         self.last_fsync = Instant::now();
     }

@@ -211,7 +211,7 @@ mod tests {
     }
 
     #[test]
-    fn interned_on_second_offer_and_freed_with_last_user() {
+    fn interned_on_third_offer_and_freed_with_last_user() {
         let names = enc(&[b"shape-test-uid", b"shape-test-name"]);
         assert!(Shape::intern(&names, 2).is_none());
         assert!(Shape::intern(&names, 2).is_none());
@@ -225,5 +225,39 @@ mod tests {
         drop(b);
         let fp = fingerprint(&names);
         assert!(!REGISTRY[shard_of(fp)].lock().map.contains_key(&fp));
+    }
+
+    #[test]
+    fn concurrent_intern_and_drop_keep_the_registry_consistent() {
+        let lists: Vec<Vec<u8>> =
+            (0..6).map(|i| enc(&[format!("shape-conc-{i}").as_bytes(), b"x"])).collect();
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let lists = lists.clone();
+                std::thread::spawn(move || {
+                    let mut held: Vec<Arc<Shape>> = Vec::new();
+                    for i in 0..20_000usize {
+                        let names = &lists[(i * 7 + t) % lists.len()];
+                        if let Some(s) = Shape::intern(names, 2) {
+                            assert_eq!(&*s.names, &names[..]);
+                            held.push(s);
+                        }
+                        // Drop some, so shapes die and come back while others look them up.
+                        if held.len() > 8 || i % 5 == 0 {
+                            held.clear();
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        // Everything was dropped: no entry of these lists may remain.
+        for names in &lists {
+            let fp = fingerprint(names);
+            let reg = REGISTRY[shard_of(fp)].lock();
+            assert!(reg.map.get(&fp).is_none());
+        }
     }
 }

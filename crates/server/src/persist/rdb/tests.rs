@@ -73,6 +73,14 @@ fn samples() -> Vec<(&'static str, Value)> {
     h.set(b"f", b"v", &lim);
     h.set(b"n", b"42", &lim);
     v.push(("hash-lp", Value::Hash(h)));
+    // The third hash with the same field list shares it (a shaped listpack hash).
+    let mut lp = collections::Listpack::new();
+    for e in ["rdb-shaped-a", "1", "rdb-shaped-b", "-70000", "rdb-shaped-c", "text"] {
+        lp.push_back(e.as_bytes());
+    }
+    let h = (0..3).map(|_| Hash::from_listpack(&lp)).last().unwrap();
+    assert!(matches!(h, Hash::Shaped(_)));
+    v.push(("hash-shaped", Value::Hash(h)));
     let mut h = Hash::new();
     for i in 0..10 {
         h.set(format!("field{i}").as_bytes(), format!("value{i}").as_bytes(), &lim);

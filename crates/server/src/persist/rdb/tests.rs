@@ -78,7 +78,10 @@ fn samples() -> Vec<(&'static str, Value)> {
     for e in ["rdb-shaped-a", "1", "rdb-shaped-b", "-70000", "rdb-shaped-c", "text"] {
         lp.push_back(e.as_bytes());
     }
-    let h = (0..3).map(|_| Hash::from_listpack(&lp)).last().unwrap();
+    let mut h = Hash::new();
+    for _ in 0..3 {
+        h = Hash::from_listpack(&lp);
+    }
     assert!(matches!(h, Hash::Shaped(_)));
     v.push(("hash-shaped", Value::Hash(h)));
     let mut h = Hash::new();

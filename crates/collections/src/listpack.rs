@@ -20,6 +20,9 @@
 //! next change to the listpack (each change returns the position to continue from).
 
 use std::fmt;
+use std::ops::Deref;
+
+use crate::thin::ThinBytes;
 
 /// Byte offset of an entry inside the buffer.
 pub type Pos = usize;
@@ -45,13 +48,75 @@ pub enum LpValue<'a> {
     Str(&'a [u8]),
 }
 
-/// A listpack. See the module docs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Listpack {
-    buf: Vec<u8>,
+/// Where a listpack's bytes live: a `Vec<u8>` (the default, amortized growth) or a
+/// [`ThinBytes`] (one word, always exact-size; what small hashes use).
+pub trait LpStorage: Deref<Target = [u8]> + Clone {
+    /// Adopts a complete listpack buffer (its total-bytes header already set).
+    fn from_vec(v: Vec<u8>) -> Self;
+    /// Replaces `remove` bytes at `p` (after the header) by `insert` and updates the
+    /// total-bytes header.
+    fn splice_entry(&mut self, p: usize, remove: usize, insert: &[u8]);
+    /// Overwrites bytes at `at` (after the total-bytes header).
+    fn write_at(&mut self, at: usize, bytes: &[u8]);
+    /// Heap bytes held.
+    fn heap_size(&self) -> usize;
 }
 
-impl fmt::Debug for Listpack {
+impl LpStorage for Vec<u8> {
+    fn from_vec(v: Vec<u8>) -> Self {
+        v
+    }
+
+    fn splice_entry(&mut self, p: usize, remove: usize, entry: &[u8]) {
+        if entry.len() > remove {
+            self.reserve_exact(entry.len() - remove);
+        }
+        self.splice(p..p + remove, entry.iter().copied());
+        if entry.len() < remove && self.capacity() > self.len() * 2 {
+            self.shrink_to_fit();
+        }
+        let n = self.len() as u32;
+        self[0..4].copy_from_slice(&n.to_le_bytes());
+    }
+
+    fn write_at(&mut self, at: usize, bytes: &[u8]) {
+        self[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+
+    fn heap_size(&self) -> usize {
+        self.capacity()
+    }
+}
+
+impl LpStorage for ThinBytes {
+    fn from_vec(v: Vec<u8>) -> Self {
+        ThinBytes::from_slice(&v)
+    }
+
+    fn splice_entry(&mut self, p: usize, remove: usize, insert: &[u8]) {
+        // The listpack's total-bytes header is ThinBytes's length header.
+        self.splice(p, remove, insert);
+    }
+
+    fn write_at(&mut self, at: usize, bytes: &[u8]) {
+        ThinBytes::write_at(self, at, bytes);
+    }
+
+    fn heap_size(&self) -> usize {
+        self.len()
+    }
+}
+
+/// A listpack. See the module docs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Listpack<B: LpStorage = Vec<u8>> {
+    buf: B,
+}
+
+/// A listpack in one word, always exact-size (Redis's own allocation policy).
+pub type ThinListpack = Listpack<ThinBytes>;
+
+impl<B: LpStorage> fmt::Debug for Listpack<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
@@ -263,6 +328,13 @@ fn write_backlen(l: usize, out: &mut Vec<u8>) {
     }
 }
 
+/// Bytes the entry for `v` takes in a listpack (encoding, data and back-length), as
+/// [`Listpack::push_back`] would write it.
+pub fn encoded_len(v: &[u8]) -> usize {
+    let l = Enc::of(v).size();
+    l + backlen_size(l)
+}
+
 /// A whole entry (encoding, data, back-length) for `v`.
 fn encode_entry(v: &[u8]) -> Vec<u8> {
     let e = Enc::of(v);
@@ -285,16 +357,35 @@ fn encode_int_entry(v: i64) -> Vec<u8> {
 impl Listpack {
     /// An empty listpack (7 bytes: header and terminator).
     pub fn new() -> Self {
-        let mut buf = Vec::with_capacity(HDR + 1);
-        buf.extend_from_slice(&7u32.to_le_bytes());
-        buf.extend_from_slice(&0u16.to_le_bytes());
-        buf.push(EOF);
-        Listpack { buf }
+        Self::empty()
     }
 
     /// Adopts a buffer (from an RDB file), validating its whole structure; `None` if
     /// malformed.
     pub fn from_bytes(buf: Vec<u8>) -> Option<Self> {
+        Self::from_vec_checked(buf)
+    }
+}
+
+impl ThinListpack {
+    /// The same elements in a one-word, exact-size buffer.
+    pub fn from_listpack(lp: &Listpack) -> Self {
+        Listpack { buf: ThinBytes::from_slice(lp.as_bytes()) }
+    }
+}
+
+impl<B: LpStorage> Listpack<B> {
+    /// An empty listpack (7 bytes: header and terminator).
+    pub fn empty() -> Self {
+        let mut buf = Vec::with_capacity(HDR + 1);
+        buf.extend_from_slice(&7u32.to_le_bytes());
+        buf.extend_from_slice(&0u16.to_le_bytes());
+        buf.push(EOF);
+        Listpack { buf: B::from_vec(buf) }
+    }
+
+    /// Adopts a buffer, validating its whole structure; `None` if malformed.
+    pub fn from_vec_checked(buf: Vec<u8>) -> Option<Self> {
         if buf.len() < HDR + 1 || buf[buf.len() - 1] != EOF {
             return None;
         }
@@ -302,7 +393,7 @@ impl Listpack {
         if total != buf.len() {
             return None;
         }
-        let lp = Listpack { buf };
+        let lp = Listpack { buf: B::from_vec(buf) };
         let mut p = HDR;
         let mut count = 0usize;
         while lp.buf[p] != EOF {
@@ -339,7 +430,7 @@ impl Listpack {
 
     /// Heap bytes owned (the buffer's capacity).
     pub fn heap_size(&self) -> usize {
-        self.buf.capacity()
+        self.buf.heap_size()
     }
 
     fn header_count(&self) -> u16 {
@@ -515,36 +606,24 @@ impl Listpack {
         }
     }
 
-    fn set_total(&mut self) {
-        let n = self.buf.len() as u32;
-        self.buf[0..4].copy_from_slice(&n.to_le_bytes());
-    }
-
     fn add_count(&mut self, delta: isize) {
         let c = self.header_count();
         if c == COUNT_UNKNOWN {
             // Recount when it may fit again (Redis keeps it unknown; a walk is exact too).
             let n = self.iter().count();
             if n < usize::from(COUNT_UNKNOWN) {
-                self.buf[4..6].copy_from_slice(&(n as u16).to_le_bytes());
+                self.buf.write_at(4, &(n as u16).to_le_bytes());
             }
             return;
         }
         let n = (c as isize + delta).max(0) as usize;
         let v = if n >= usize::from(COUNT_UNKNOWN) { COUNT_UNKNOWN } else { n as u16 };
-        self.buf[4..6].copy_from_slice(&v.to_le_bytes());
+        self.buf.write_at(4, &v.to_le_bytes());
     }
 
     /// Splices `entry` in at byte `p`, replacing `remove` bytes.
     fn splice(&mut self, p: Pos, remove: usize, entry: &[u8]) {
-        if entry.len() > remove {
-            self.buf.reserve_exact(entry.len() - remove);
-        }
-        self.buf.splice(p..p + remove, entry.iter().copied());
-        if entry.len() < remove && self.buf.capacity() > self.buf.len() * 2 {
-            self.buf.shrink_to_fit();
-        }
-        self.set_total();
+        self.buf.splice_entry(p, remove, entry);
     }
 
     /// Appends an element.
@@ -625,23 +704,23 @@ impl Listpack {
     }
 
     /// The elements from first to last.
-    pub fn iter(&self) -> Iter<'_> {
+    pub fn iter(&self) -> Iter<'_, B> {
         Iter { lp: self, pos: self.first() }
     }
 
     /// The elements from last to first.
-    pub fn iter_rev(&self) -> RevIter<'_> {
+    pub fn iter_rev(&self) -> RevIter<'_, B> {
         RevIter { lp: self, pos: self.last() }
     }
 }
 
 /// Forward iterator over a listpack's elements.
-pub struct Iter<'a> {
-    lp: &'a Listpack,
+pub struct Iter<'a, B: LpStorage = Vec<u8>> {
+    lp: &'a Listpack<B>,
     pos: Option<Pos>,
 }
 
-impl<'a> Iterator for Iter<'a> {
+impl<'a, B: LpStorage> Iterator for Iter<'a, B> {
     type Item = LpValue<'a>;
     fn next(&mut self) -> Option<LpValue<'a>> {
         let p = self.pos?;
@@ -651,12 +730,12 @@ impl<'a> Iterator for Iter<'a> {
 }
 
 /// Backward iterator over a listpack's elements.
-pub struct RevIter<'a> {
-    lp: &'a Listpack,
+pub struct RevIter<'a, B: LpStorage = Vec<u8>> {
+    lp: &'a Listpack<B>,
     pos: Option<Pos>,
 }
 
-impl<'a> Iterator for RevIter<'a> {
+impl<'a, B: LpStorage> Iterator for RevIter<'a, B> {
     type Item = LpValue<'a>;
     fn next(&mut self) -> Option<LpValue<'a>> {
         let p = self.pos?;
@@ -669,7 +748,7 @@ impl<'a> Iterator for RevIter<'a> {
 mod tests {
     use super::*;
 
-    fn items(lp: &Listpack) -> Vec<Vec<u8>> {
+    fn items<B: LpStorage>(lp: &Listpack<B>) -> Vec<Vec<u8>> {
         lp.iter().map(|v| v.to_vec()).collect()
     }
 
@@ -715,6 +794,9 @@ mod tests {
         lp.push_back(&s);
         assert_eq!(&lp.as_bytes()[HDR..HDR + 2], &[0xE0, 64]);
         assert_eq!(lp.as_bytes()[lp.bytes() - 2], 66);
+        assert_eq!(encoded_len(&s), lp.bytes() - HDR - 1);
+        assert_eq!(encoded_len(b"-1"), 3);
+        assert_eq!(encoded_len(b"abc"), 5);
         // 200 bytes: back-length 202 needs two bytes: 0x01, 0x80|0x4A.
         let s = vec![b'y'; 200];
         let mut lp = Listpack::new();
@@ -765,7 +847,22 @@ mod tests {
 
     #[test]
     fn edits_keep_the_structure_valid() {
-        let mut lp = Listpack::new();
+        random_edits::<Vec<u8>>();
+    }
+
+    #[test]
+    fn thin_edits_keep_the_structure_valid_and_exact() {
+        assert_eq!(std::mem::size_of::<ThinListpack>(), 8);
+        random_edits::<ThinBytes>();
+        let mut lp = ThinListpack::empty();
+        lp.push_back(b"abc");
+        let v = Listpack::from_bytes(lp.as_bytes().to_vec()).unwrap();
+        assert_eq!(ThinListpack::from_listpack(&v), lp);
+        assert_eq!(lp.heap_size(), lp.bytes());
+    }
+
+    fn random_edits<B: LpStorage>() {
+        let mut lp = Listpack::<B>::empty();
         let mut model: Vec<Vec<u8>> = Vec::new();
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for step in 0..3000 {

@@ -496,3 +496,112 @@ fn large_hash_round_trip() {
     }
     assert_eq!(c.cmd_str(&["EXISTS", "big"]), ":0\r\n");
 }
+
+/// Many small hashes with the same field list (ferrodis shares the names between them, see
+/// `types/shape.rs`): every read, DUMP's bytes, the digest, and each way out of the shared
+/// form (new field, HDEL, a long value, too many fields, HINCRBY, RESTORE) against redis.
+#[test]
+fn hashes_sharing_a_field_list_behave_as_listpacks() {
+    let mut p = Pair::start(&[]);
+    p.check(&["CONFIG", "SET", "hash-max-listpack-entries", "6"]);
+    let fields = ["uid", "name", "n", "ip", "neg"];
+    for k in 0..30 {
+        let key = format!("s:{k}");
+        let vals = [
+            format!("{k}-user"),
+            format!("name-{k}"),
+            format!("{}", k * 1000),
+            "10.0.0.1".into(),
+            format!("-{k}"),
+        ];
+        let mut c: Vec<String> = vec!["HSET".into(), key.clone()];
+        for (f, v) in fields.iter().zip(vals.iter()) {
+            c.push(f.to_string());
+            c.push(v.clone());
+        }
+        p.check(&c);
+    }
+    for k in 0..30 {
+        let key = format!("s:{k}");
+        for c in [
+            vec!["HGETALL", &key],
+            vec!["OBJECT", "ENCODING", &key],
+            vec!["HGET", &key, "n"],
+            vec!["HGET", &key, "nope"],
+            vec!["HMGET", &key, "neg", "uid", "x"],
+            vec!["HLEN", &key],
+            vec!["HSTRLEN", &key, "n"],
+            vec!["HEXISTS", &key, "ip"],
+            vec!["HKEYS", &key],
+            vec!["HVALS", &key],
+            vec!["HSCAN", &key, "0"],
+            vec!["DEBUG", "DIGEST-VALUE", &key],
+            vec!["DUMP", &key],
+        ] {
+            p.check(&c);
+        }
+    }
+    let steps: &[&[&str]] = &[
+        &["HSET", "s:1", "name", "changed"],
+        &["HINCRBY", "s:2", "n", "5"],
+        &["HINCRBYFLOAT", "s:3", "n", "0.5"],
+        &["HSETNX", "s:4", "uid", "x"],
+        &["HSET", "s:5", "extra", "1"],
+        &["HDEL", "s:6", "ip"],
+        &["HDEL", "s:6", "ip"],
+        &["HDEL", "s:7", "uid", "name", "n", "ip", "neg"],
+        &["EXISTS", "s:7"],
+        &["HSET", "s:8", "mail", "a", "tz", "b"],
+        &[
+            "HSET",
+            "s:9",
+            "name",
+            "0123456789012345678901234567890123456789012345678901234567890123456789",
+        ],
+        &["HSET", "s:10", "uid", "1", "extra", "2"],
+        &["HSETNX", "s:11", "extra", "3"],
+        &["HSET", "s:12", "name", "name-12"],
+    ];
+    for c in steps {
+        p.check(c);
+    }
+    let same_pairs = |p: &mut Pair, key: &str| {
+        let (a, b) = p.both(&["HGETALL", key]);
+        let (mut a, mut b) = (bulks(&a), bulks(&b));
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "HGETALL {key}");
+    };
+    for k in 0..14 {
+        let key = format!("s:{k}");
+        let enc = p.check(&["OBJECT", "ENCODING", &key]);
+        if enc.windows(9).any(|w| w == b"hashtable") {
+            same_pairs(&mut p, &key);
+        } else {
+            p.check(&["HGETALL", &key]);
+            p.check(&["DUMP", &key]);
+        }
+        p.check(&["DEBUG", "DIGEST-VALUE", &key]);
+    }
+    // RESTORE of redis's payload on both (ferrodis shares the field list again on load).
+    for k in 14..20 {
+        let key = format!("s:{k}");
+        let (_, dump) = p.both(&["DUMP", &key]);
+        let start = dump.iter().position(|&c| c == b'\n').expect("bulk header") + 1;
+        let payload = dump[start..dump.len() - 2].to_vec();
+        let new = format!("r:{k}").into_bytes();
+        p.check(&[&b"RESTORE"[..], &new, b"0", &payload]);
+        p.check(&[&b"HGETALL"[..], &new]);
+        p.check(&[&b"OBJECT"[..], b"ENCODING", &new]);
+        p.check(&[&b"DUMP"[..], &new]);
+    }
+    p.check(&["DEBUG", "DIGEST"]);
+    p.check(&["DEBUG", "RELOAD"]);
+    p.check(&["DEBUG", "DIGEST"]);
+    for k in 0..30 {
+        let key = format!("s:{k}");
+        if p.check(&["OBJECT", "ENCODING", &key]).windows(8).any(|w| w == b"listpack") {
+            p.check(&["HGETALL", &key]);
+        }
+    }
+}

@@ -79,7 +79,7 @@ fn write<'c>(db: &'c mut DbCtx<'_>, key: &[u8]) -> Result<Option<&'c mut Hash>, 
 /// caller stores a field right after, so the empty hash is never left behind.
 fn write_or_create<'c>(db: &'c mut DbCtx<'_>, key: &[u8]) -> Result<&'c mut Hash, CmdError> {
     if write(db, key)?.is_none() {
-        db.set(key, Value::Hash(Box::default()), NO_EXPIRE, false)?;
+        db.set(key, Value::Hash(Hash::default()), NO_EXPIRE, false)?;
     }
     match db.lookup(key, Lookup::Peek)? {
         Some(e) => e.val.as_hash_mut().ok_or(CmdError::WrongType),
@@ -100,6 +100,9 @@ fn hset_generic(ctx: &mut Ctx<'_>, hmset: bool) -> CmdResult {
     let mut created = 0;
     for i in (2..argv.len()).step_by(2) {
         created += h.set(argv.get(i), argv.get(i + 1), &lim) as i64;
+    }
+    if created > 0 {
+        h.share();
     }
     ctx.db.dirty((argv.len() as u64 - 2) / 2);
     if hmset {

@@ -1,12 +1,15 @@
 //! Value types and their encodings. No protocol and no keyspace here: a type knows how to
 //! hold and change its data, and reports the names TYPE and OBJECT ENCODING show.
 //!
-//! Every collection is boxed inside [`Value`], so a `Value` stays 24 bytes (the string
-//! encodings are inline) and a keyspace entry fits jemalloc's 64-byte class.
+//! Every collection is boxed inside [`Value`], except the hash, whose encodings are each one
+//! word (a small hash's exact-size listpack sits right in the entry), so a `Value` stays 24
+//! bytes (the string encodings are inline) and a keyspace entry fits jemalloc's 64-byte
+//! class.
 
 pub mod hash;
 pub mod list;
 pub mod set;
+pub mod shape;
 pub mod string;
 pub mod zset;
 
@@ -21,7 +24,7 @@ pub use zset::ZSet;
 pub enum Value {
     Str(StrValue),
     List(Box<List>),
-    Hash(Box<Hash>),
+    Hash(Hash),
     Set(Box<Set>),
     ZSet(Box<ZSet>),
 }
@@ -76,7 +79,7 @@ impl Value {
         match self {
             Value::Str(s) => s.heap_size(),
             Value::List(v) => std::mem::size_of::<List>() + v.heap_size(),
-            Value::Hash(v) => std::mem::size_of::<Hash>() + v.heap_size(),
+            Value::Hash(v) => v.heap_size(),
             Value::Set(v) => std::mem::size_of::<Set>() + v.heap_size(),
             Value::ZSet(v) => std::mem::size_of::<ZSet>() + v.heap_size(),
         }

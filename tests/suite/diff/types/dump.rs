@@ -57,7 +57,7 @@ fn random_value(g: &mut Gen) -> Value {
                 h.prepare_write([f.as_slice(), v.as_slice()].into_iter(), &lim);
                 h.set(&f, &v, &lim);
             }
-            Value::Hash(Box::new(h))
+            Value::Hash(h)
         }
         3 => {
             let ints = g.rng.chance(1, 2);

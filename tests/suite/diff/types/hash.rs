@@ -37,6 +37,16 @@ fn pairs(g: &mut Gen, max: usize) -> Vec<Vec<u8>> {
     a
 }
 
+/// The key and the first 1..=3 of `f1 f2 f3`, in that order, with random values.
+fn same_fields(g: &mut Gen) -> Vec<Vec<u8>> {
+    let mut a = vec![g.key()];
+    for f in &FIELDS[..1 + g.rng.below(3)] {
+        a.push(b(f));
+        a.push(g.value());
+    }
+    a
+}
+
 /// The key and 1..=`max` fields.
 fn fields(g: &mut Gen, max: usize) -> Vec<Vec<u8>> {
     let mut a = vec![g.key()];
@@ -62,6 +72,9 @@ fn rand_count(g: &mut Gen) -> Vec<u8> {
 /// The hash commands the generator knows.
 pub static COMMANDS: &[Entry] = &[
     Entry { name: "hset", weight: 12, build: |g| cmd("HSET", pairs(g, 3)) },
+    // The same fields in the same order on many keys: ferrodis shares such field lists
+    // between hashes (a "shaped" listpack, types/shape.rs); later writes move them out again.
+    Entry { name: "hset", weight: 4, build: |g| cmd("HSET", same_fields(g)) },
     Entry { name: "hmset", weight: 3, build: |g| cmd("HMSET", pairs(g, 3)) },
     Entry {
         name: "hsetnx",

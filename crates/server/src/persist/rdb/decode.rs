@@ -335,7 +335,7 @@ impl<R: std::io::Read> In<R> {
                 });
                 let table = long || n > lim.hash_max_listpack_entries;
                 match hash_from_pairs(pairs, table) {
-                    Some(h) => Value::Hash(Box::new(h)),
+                    Some(h) => Value::Hash(h),
                     None => return self.err("Duplicate hash fields detected"),
                 }
             }
@@ -355,11 +355,11 @@ impl<R: std::io::Read> In<R> {
                 if (lp.len() / 2) as u64 > lim.hash_max_listpack_entries {
                     let pairs = lp_pairs(&lp);
                     match hash_from_pairs(pairs, true) {
-                        Some(h) => Value::Hash(Box::new(h)),
+                        Some(h) => Value::Hash(h),
                         None => return self.err("Hash listpack integrity check failed."),
                     }
                 } else {
-                    Value::Hash(Box::new(Hash::Listpack(lp)))
+                    Value::Hash(Hash::from_listpack(&lp))
                 }
             }
             types::HASH_ZIPLIST | types::HASH_ZIPMAP => {
@@ -383,7 +383,7 @@ impl<R: std::io::Read> In<R> {
                         .any(|(f, v)| f.len().max(v.len()) as u64 > lim.hash_max_listpack_value);
                 let table = long || pairs.len() as u64 > lim.hash_max_listpack_entries;
                 match hash_from_pairs(pairs, table) {
-                    Some(h) => Value::Hash(Box::new(h)),
+                    Some(h) => Value::Hash(h),
                     None => return self.err(what),
                 }
             }
@@ -488,7 +488,7 @@ fn hash_from_pairs(pairs: Vec<(Vec<u8>, Vec<u8>)>, table: bool) -> Option<Hash> 
         lp.push_back(f);
         lp.push_back(v);
     }
-    Some(Hash::Listpack(lp))
+    Some(Hash::from_listpack(&lp))
 }
 
 /// A sorted-set listpack is member/score pairs, scores valid numbers, members unique, in

@@ -10,7 +10,7 @@ use collections::quicklist::RawNode;
 use super::{container, enc, opcodes, types, EncodeOpts, KeyMeta, RDB_VERSION};
 use crate::persist::crc64::Crc64;
 use crate::types::set::Elem;
-use crate::types::{Hash, Set, StrValue, Value};
+use crate::types::{Set, StrValue, Value};
 
 /// `REDIS0010` followed by AUX fields (`redis-ver`, `redis-bits`, `ctime`, `used-mem`,
 /// `aof-base`; numeric values int-encoded as Redis does).
@@ -173,9 +173,9 @@ pub fn value_type(val: &Value) -> u8 {
     match val {
         Value::Str(_) => types::STRING,
         Value::List(_) => types::LIST_QUICKLIST_2,
-        Value::Hash(h) => match **h {
-            Hash::Listpack(_) => types::HASH_LISTPACK,
-            Hash::Table(_) => types::HASH,
+        Value::Hash(h) => match h.is_table() {
+            false => types::HASH_LISTPACK,
+            true => types::HASH,
         },
         Value::Set(s) => match **s {
             Set::Intset(_) => types::SET_INTSET,
@@ -222,13 +222,13 @@ pub fn value(out: &mut Vec<u8>, val: &Value, opts: &EncodeOpts) {
                 }
             }
         }
-        Value::Hash(h) => match &**h {
-            Hash::Listpack(lp) => string(out, lp.as_bytes(), opts),
-            Hash::Table(d) => {
-                len(out, d.len() as u64);
-                for f in d.iter() {
-                    string(out, f.field(), opts);
-                    string(out, f.value(), opts);
+        Value::Hash(h) => match h.listpack_bytes() {
+            Some(lp) => string(out, &lp, opts),
+            None => {
+                len(out, h.len() as u64);
+                for (f, v) in h.iter() {
+                    f.with_bytes(|f| string(out, f, opts));
+                    v.with_bytes(|v| string(out, v, opts));
                 }
             }
         },

@@ -72,13 +72,24 @@ fn samples() -> Vec<(&'static str, Value)> {
     let mut h = Hash::new();
     h.set(b"f", b"v", &lim);
     h.set(b"n", b"42", &lim);
-    v.push(("hash-lp", Value::Hash(Box::new(h))));
+    v.push(("hash-lp", Value::Hash(h)));
+    // The third hash with the same field list shares it (a shaped listpack hash).
+    let mut lp = collections::Listpack::new();
+    for e in ["rdb-shaped-a", "1", "rdb-shaped-b", "-70000", "rdb-shaped-c", "text"] {
+        lp.push_back(e.as_bytes());
+    }
+    let mut h = Hash::new();
+    for _ in 0..3 {
+        h = Hash::from_listpack(&lp);
+    }
+    assert!(matches!(h, Hash::Shaped(_)));
+    v.push(("hash-shaped", Value::Hash(h)));
     let mut h = Hash::new();
     for i in 0..10 {
         h.set(format!("field{i}").as_bytes(), format!("value{i}").as_bytes(), &lim);
     }
     assert_eq!(h.encoding(), "hashtable");
-    v.push(("hash-ht", Value::Hash(Box::new(h))));
+    v.push(("hash-ht", Value::Hash(h)));
     let mut s = Set::create(b"1", 1, &lim);
     for m in ["1", "-5", "100000", "3"] {
         s.add(m.as_bytes(), &lim);

@@ -119,8 +119,8 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         info.set_qbuf(rbuf.len(), rbuf.capacity());
         if client.blocked.is_some() {
             // Send what ran before the blocking command, then wait for its answer.
-            durable(&srv, &out).await;
-            if !flush(&mut stream, &mut out, &info, &stats).await {
+            let waited = durable(&srv, &out).await;
+            if !flush(&mut stream, &mut out, &info, &stats, waited).await {
                 break 'conn;
             }
             if !crate::blocking::wait::wait(
@@ -137,8 +137,8 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             }
             skip_read = true;
         }
-        durable(&srv, &out).await;
-        if !flush(&mut stream, &mut out, &info, &stats).await {
+        let waited = durable(&srv, &out).await;
+        if !flush(&mut stream, &mut out, &info, &stats, waited).await {
             break 'conn;
         }
         if client.close_after_reply || info.is_killed() {
@@ -152,10 +152,8 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
 /// Under `appendfsync always`, nothing is acknowledged before it is on disk: waits until the
 /// writes executed so far (this batch's, a served BLPOP's pop, and any it observed) are
 /// synced, sharing the fsync with every other client (group commit).
-async fn durable(srv: &Server, out: &ReplyBuf) {
-    if !out.is_empty() {
-        crate::persist::aof::wait_durable(srv).await;
-    }
+async fn durable(srv: &Server, out: &ReplyBuf) -> bool {
+    !out.is_empty() && crate::persist::aof::wait_durable(srv).await
 }
 
 /// Writes the accumulated replies; false if the connection broke.
@@ -164,6 +162,7 @@ async fn flush(
     out: &mut ReplyBuf,
     info: &client::ClientInfo,
     stats: &WorkerStats,
+    round_over: bool,
 ) -> bool {
     if !out.is_empty() {
         // Let every other connection with input ready on this worker run its batch first,
@@ -172,8 +171,11 @@ async fn flush(
         // connection (bench/wakeups.py: 51 -> 4 wakeups per 1,000 requests at -P 16). This
         // holds for single requests too: with 50 unpipelined clients, an A/B run
         // (compare.py, SET/GET/INCR, 3 rounds) gave 9% more requests/s and 3% more requests
-        // per CPU-second than answering a lone request at once.
-        tokio::task::yield_now().await;
+        // per CPU-second than answering a lone request at once. (After a group-commit wait
+        // the round is already over.)
+        if !round_over {
+            tokio::task::yield_now().await;
+        }
         stats.net_out(out.len() as u64);
         // Try the write at once; only output that has to wait for the socket is published
         // as pending (CLIENT LIST omem/events), so a reply already delivered never shows.

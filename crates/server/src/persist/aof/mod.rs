@@ -354,11 +354,12 @@ pub fn shutdown(srv: &Server) {
 
 /// Waits, under `appendfsync always`, until every write executed so far is on disk: called
 /// by a connection after running a batch and before writing its replies. Costs one atomic
-/// load otherwise.
-pub async fn wait_durable(srv: &Server) {
+/// load otherwise. Returns true when it waited (after a yield: the worker's round is over,
+/// so the caller writes its replies without yielding again).
+pub async fn wait_durable(srv: &Server) -> bool {
     let aof = &srv.persist.aof;
     if !aof.group_commit.load(Acquire) {
-        return;
+        return false;
     }
     // Let every other connection with input ready on this worker run its batch first
     // (yield_now returns after the I/O driver was polled), then ask the writer for one
@@ -374,7 +375,7 @@ pub async fn wait_durable(srv: &Server) {
         tokio::pin!(notified);
         notified.as_mut().enable();
         if aof.synced.load(Acquire) >= target || !aof.group_commit.load(Acquire) {
-            return;
+            return true;
         }
         notified.await;
     }

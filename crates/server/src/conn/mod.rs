@@ -79,6 +79,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             break;
         }
         let mut pos = 0;
+        let mut batch_commands = 0usize;
         let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop {
             let limits = Limits {
                 max_bulk_len: settings.proto_max_bulk_len,
@@ -89,6 +90,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
                 Ok(Parsed::Complete { consumed }) => {
                     let argv = parser.argv(&rbuf[pos..]);
                     if !argv.is_empty() {
+                        batch_commands += 1;
                         dispatch::execute(&srv, &mut client, &mut out, argv, &stats);
                     }
                     pos += consumed;
@@ -119,8 +121,8 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         info.set_qbuf(rbuf.len(), rbuf.capacity());
         if client.blocked.is_some() {
             // Send what ran before the blocking command, then wait for its answer.
-            let waited = durable(&srv, &out).await;
-            if !flush(&mut stream, &mut out, &info, &stats, waited).await {
+            durable(&srv, &out).await;
+            if !flush(&mut stream, &mut out, &info, &stats, true).await {
                 break 'conn;
             }
             if !crate::blocking::wait::wait(
@@ -138,7 +140,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             skip_read = true;
         }
         let waited = durable(&srv, &out).await;
-        if !flush(&mut stream, &mut out, &info, &stats, waited).await {
+        if !flush(&mut stream, &mut out, &info, &stats, waited || batch_commands <= 1).await {
             break 'conn;
         }
         if client.close_after_reply || info.is_killed() {
@@ -162,18 +164,18 @@ async fn flush(
     out: &mut ReplyBuf,
     info: &client::ClientInfo,
     stats: &WorkerStats,
-    round_over: bool,
+    write_now: bool,
 ) -> bool {
     if !out.is_empty() {
-        // Let every other connection with input ready on this worker run its batch first,
-        // then write: replies go out together at the end of the round, as Redis writes in
-        // beforeSleep, so the client process is woken once per round instead of once per
-        // connection (bench/wakeups.py: 51 -> 4 wakeups per 1,000 requests at -P 16). This
-        // holds for single requests too: with 50 unpipelined clients, an A/B run
-        // (compare.py, SET/GET/INCR, 3 rounds) gave 9% more requests/s and 3% more requests
-        // per CPU-second than answering a lone request at once. (After a group-commit wait
-        // the round is already over.)
-        if !round_over {
+        // After a pipelined batch, let every other connection with input ready on this
+        // worker run its batch first, then write: replies go out together at the end of
+        // the round, as Redis writes in beforeSleep, so a client process is woken once per
+        // round instead of once per connection (bench/wakeups.py: 51 -> 4 wakeups per 1,000
+        // requests at -P 16). A lone request is answered at once (`write_now`): on a quiet
+        // machine yielding there too gave +1% requests/s (both servers sit at
+        // redis-benchmark's limit) for 4-8% more server CPU per request. After a
+        // group-commit wait the round is over anyway.
+        if !write_now {
             tokio::task::yield_now().await;
         }
         stats.net_out(out.len() as u64);

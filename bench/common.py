@@ -145,7 +145,8 @@ class Server:
     workdir: str = ""
     log_path: str = ""
 
-    def start(self) -> "Server":
+    def spawn(self) -> None:
+        """Starts the process on a free port in a fresh work directory (log: server.log)."""
         self.port = free_port()
         self.workdir = tempfile.mkdtemp(prefix=f"bench-{self.name}-")
         self.log_path = os.path.join(self.workdir, "server.log")
@@ -154,10 +155,12 @@ class Server:
         if self.cpu is not None:
             cmd = ["taskset", "-c", self.cpu, *cmd]
         self.cmdline = cmd
-        log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        log.close()
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def start(self) -> "Server":
+        self.spawn()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

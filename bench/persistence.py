@@ -198,18 +198,8 @@ class PServer(Server):
         _SERVERS.append(self)
 
     def launch(self) -> float:
-        self.port = common.free_port()
-        self.workdir = tempfile.mkdtemp(prefix=f"bench-{self.name}-")
-        self.log_path = os.path.join(self.workdir, "server.log")
-        cmd = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
-               "--save", "", "--appendonly", "no", *self.extra]
-        if self.cpu is not None:
-            cmd = ["taskset", "-c", self.cpu, *cmd]
-        self.cmdline = cmd
-        with open(self.log_path, "wb") as log:
-            t0 = time.monotonic()
-            self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=log,
-                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        t0 = time.monotonic()
+        self.spawn()
         return t0
 
     def wait_ready(self, t0: float, timeout: float) -> tuple[bool, float, str]:

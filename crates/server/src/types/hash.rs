@@ -52,18 +52,6 @@ pub enum Field {
     Heap(Box<[u8]>),
 }
 
-/// Reads the LEB128 length at the start of `b`: (length, bytes used).
-fn read_varint(b: &[u8]) -> (usize, usize) {
-    let mut n = 0usize;
-    for (i, &c) in b.iter().enumerate() {
-        n |= ((c & 0x7f) as usize) << (7 * i);
-        if c & 0x80 == 0 {
-            return (n, i + 1);
-        }
-    }
-    (n, b.len())
-}
-
 impl Field {
     /// A field/value pair.
     pub fn new(field: &[u8], value: &[u8]) -> Self {
@@ -74,17 +62,7 @@ impl Field {
             return Field::Inline { flen: field.len() as u8, vlen: value.len() as u8, buf };
         }
         let mut v = Vec::with_capacity(field.len() + value.len() + 10);
-        let mut n = field.len();
-        loop {
-            let c = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                v.push(c);
-                break;
-            }
-            v.push(c | 0x80);
-        }
-        v.extend_from_slice(field);
+        push_item(&mut v, field);
         v.extend_from_slice(value);
         Field::Heap(v.into_boxed_slice())
     }
@@ -95,7 +73,7 @@ impl Field {
         match self {
             Field::Inline { flen, buf, .. } => &buf[..*flen as usize],
             Field::Heap(b) => {
-                let (n, used) = read_varint(b);
+                let (n, used) = crate::util::varint::read(b);
                 &b[used..used + n]
             }
         }
@@ -109,7 +87,7 @@ impl Field {
                 &buf[*flen as usize..*flen as usize + *vlen as usize]
             }
             Field::Heap(b) => {
-                let (n, used) = read_varint(b);
+                let (n, used) = crate::util::varint::read(b);
                 &b[used + n..]
             }
         }

@@ -55,32 +55,15 @@ fn shard_of(fp: u64) -> usize {
 
 /// Appends `b` as `LEB128 length ++ bytes`.
 pub fn push_item(out: &mut Vec<u8>, b: &[u8]) {
-    let mut n = b.len();
-    loop {
-        let c = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(c);
-            break;
-        }
-        out.push(c | 0x80);
-    }
+    crate::util::varint::push(out, b.len());
     out.extend_from_slice(b);
 }
 
 /// Reads the item at the start of `b`: (bytes, total size with the length prefix).
 #[inline]
 fn read_item(b: &[u8]) -> (&[u8], usize) {
-    let mut n = 0usize;
-    let mut used = 0usize;
-    for (i, &c) in b.iter().enumerate() {
-        n |= ((c & 0x7f) as usize) << (7 * i);
-        used = i + 1;
-        if c & 0x80 == 0 {
-            break;
-        }
-    }
-    let end = (used + n).min(b.len());
+    let (n, used) = crate::util::varint::read(b);
+    let end = used.saturating_add(n).min(b.len());
     (&b[used..end], end)
 }
 

@@ -1,5 +1,5 @@
 //! Small helpers shared by every layer: glob matching, number parsing and formatting,
-//! clocks, hash slots and the Redis-style log.
+//! clocks, hash slots, LEB128 lengths and the Redis-style log.
 
 pub mod digest;
 pub mod glob;
@@ -7,3 +7,4 @@ pub mod log;
 pub mod num;
 pub mod slot;
 pub mod time;
+pub mod varint;

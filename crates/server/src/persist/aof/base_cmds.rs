@@ -11,10 +11,8 @@
 //! The snapshot walker calls [`entry`] where an RDB base would get the entry's RDB encoding;
 //! the file has no header and no trailer.
 
-use collections::listpack::LpValue;
-
 use super::writer::cat_command;
-use crate::types::{StrValue, Value};
+use crate::types::Value;
 
 /// Elements per command, as Redis's `AOF_REWRITE_ITEMS_PER_CMD`.
 const ITEMS_PER_CMD: usize = 64;
@@ -30,11 +28,7 @@ pub fn entry(out: &mut Vec<u8>, key: &[u8], val: &Value, expire_ms: i64) {
     match val {
         Value::Str(s) => {
             let mut buf = itoa::Buffer::new();
-            let v = match s {
-                StrValue::Int(i) => buf.format(*i).as_bytes().to_vec(),
-                other => other.as_bytes(&mut buf).to_vec(),
-            };
-            cat_command(out, [b"SET".as_slice(), key, &v].into_iter());
+            cat_command(out, [b"SET".as_slice(), key, s.as_bytes(&mut buf)].into_iter());
         }
         Value::List(l) => batched(out, b"RPUSH", key, l.iter().map(|e| vec![e])),
         Value::Set(s) => batched(out, b"SADD", key, s.iter().map(|m| vec![m.into_owned()])),
@@ -47,17 +41,13 @@ pub fn entry(out: &mut Vec<u8>, key: &[u8], val: &Value, expire_ms: i64) {
             }),
         ),
         Value::Hash(h) => {
-            batched(out, b"HMSET", key, h.iter().map(|(f, v)| vec![lp_bytes(f), lp_bytes(v)]))
+            batched(out, b"HMSET", key, h.iter().map(|(f, v)| vec![f.to_vec(), v.to_vec()]))
         }
     }
     if expire_ms >= 0 {
         let at = expire_ms.to_string();
         cat_command(out, [b"PEXPIREAT".as_slice(), key, at.as_bytes()].into_iter());
     }
-}
-
-fn lp_bytes(v: LpValue<'_>) -> Vec<u8> {
-    v.to_vec()
 }
 
 /// `<cmd> key <item>...` with at most [`ITEMS_PER_CMD`] items (each one or more arguments)

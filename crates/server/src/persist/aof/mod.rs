@@ -150,6 +150,11 @@ impl AofState {
     }
 }
 
+/// `aof-use-rdb-preamble`: bases are RDB (else commands).
+fn rdb_preamble(srv: &Server) -> bool {
+    srv.config.get("aof-use-rdb-preamble").as_deref() != Some("no")
+}
+
 /// The configured names: (directory, file name prefix).
 fn names(srv: &Server) -> (PathBuf, String) {
     let dir = load::aof_dir(srv);
@@ -227,7 +232,7 @@ fn open_on_start(srv: &Server, dir: &Path, prefix: &str, mut am: Manifest) -> Re
     create_dir(dir)?;
     let aof = &srv.persist.aof;
     if am.base.is_none() && am.incr.is_empty() {
-        let rdb = srv.config.get("aof-use-rdb-preamble").as_deref() != Some("no");
+        let rdb = rdb_preamble(srv);
         let name = am.new_base(prefix, rdb);
         let bytes = if rdb { snapshot::empty_rdb(srv, Purpose::AofBase) } else { Vec::new() };
         write_file_synced(&dir.join(&name), &bytes)?;
@@ -473,7 +478,7 @@ pub fn rewrite_background(srv: &Arc<Server>) -> Result<(), RewriteError> {
         return Err(RewriteError::Failed(e));
     }
     aof.rewrite_doomed.store(false, Relaxed);
-    let rdb = srv.config.get("aof-use-rdb-preamble").as_deref() != Some("no");
+    let rdb = rdb_preamble(srv);
     let ext = if rdb { "rdb" } else { "aof" };
     let base_name = format!("{prefix}.{}.base.{ext}", aof.inner.lock().manifest.base_seq + 1);
     let purpose = if rdb { Purpose::AofBase } else { Purpose::AofCommands };

@@ -214,9 +214,7 @@ impl Writer {
             );
             self.buf.clear();
         }
-        if self.aof().write_errno.swap(0, Relaxed) != 0 {
-            crate::warning!("AOF write error looks solved, Redis can write again.");
-        }
+        self.write_ok();
         self.file = sw.file;
         self.selected = None;
         self.last_ts = 0;
@@ -250,9 +248,7 @@ impl Writer {
             Ok(()) => {
                 self.account(written);
                 self.buf.clear();
-                if self.aof().write_errno.swap(0, Relaxed) != 0 {
-                    crate::warning!("AOF write error looks solved, Redis can write again.");
-                }
+                self.write_ok();
             }
             Err(e) => {
                 let text = crate::config::os_error_text(&e);
@@ -274,6 +270,13 @@ impl Writer {
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
+        }
+    }
+
+    /// Clears a write error (writes are accepted again).
+    fn write_ok(&self) {
+        if self.aof().write_errno.swap(0, Relaxed) != 0 {
+            crate::warning!("AOF write error looks solved, Redis can write again.");
         }
     }
 

@@ -13,6 +13,8 @@
 //! * `db/`: the keyspace (databases → shards → dict of entries), lazy and active expiry, and
 //!   `DbCtx`, a command's view of its shards.
 //! * `types/`: value types and their encodings.
+//! * `multi/`: transactions: MULTI queueing, EXEC on the union of the queued commands'
+//!   shards, WATCH tables.
 //! * `blocking/`: clients blocked in BLPOP and friends: the waiter tables, their serving by
 //!   writes, a blocked connection's wait.
 //! * `config/`: the parameter table, redis.conf parsing, CONFIG GET/SET.
@@ -31,6 +33,7 @@ pub mod commands;
 pub mod config;
 pub mod conn;
 pub mod db;
+pub mod multi;
 pub mod persist;
 pub mod repl;
 pub mod server;

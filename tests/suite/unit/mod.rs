@@ -13,6 +13,7 @@ mod hash;
 mod info;
 mod keyspace;
 mod list;
+mod multi;
 mod persistence;
 mod protocol;
 mod rdb_file;

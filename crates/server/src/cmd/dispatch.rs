@@ -3,18 +3,24 @@
 //! 1. look the command up; unknown command / unknown subcommand;
 //! 2. arity;
 //! 3. authentication (`NOAUTH`) — ACL permission checks will sit here;
-//! 4. `-MISCONF` for writes after a failed background save (stop-writes-on-bgsave-error) or a
-//!    failed AOF write or fsync,
+//! 4. `Command not allowed inside a transaction` for `no-multi` commands in MULTI;
+//! 5. `-MISCONF` for writes (and an EXEC with queued writes) after a failed background save
+//!    (stop-writes-on-bgsave-error) or a failed AOF write or fsync,
 //!    `-LOADING` while the dataset loads; (cluster slot ownership, OOM for `denyoom`,
-//!    read-only replica, client pause and MULTI queueing will sit here, in Redis's order,
-//!    as their features land);
-//! 5. execution: the executor locks the command's shards, the handler runs, a failed
+//!    read-only replica and client pause will sit here, in Redis's order, as their
+//!    features land);
+//! 6. MULTI queueing: inside a transaction everything but EXEC, DISCARD, MULTI, WATCH, QUIT
+//!    and RESET is queued (`+QUEUED`); a command refused by the gate marks the transaction
+//!    so that EXEC answers `-EXECABORT`, and a refused EXEC aborts it (`crate::multi`);
+//! 7. execution: the executor locks the command's shards, the handler runs, a failed
 //!    handler's partial reply is rolled back and replaced by its error;
-//! 6. after-command hooks while the locks are still held: serving the clients blocked on keys
-//!    a write made ready (`blocking::serve`), propagation (the stream that will feed AOF and
-//!    replicas); then stats, CLIENT REPLY suppression.
+//! 8. after-command hooks while the locks are still held: WATCHed keys it changed are
+//!    touched, the clients blocked on keys a write made ready are served
+//!    (`blocking::serve`), propagation (the stream that feeds AOF and replicas); then stats,
+//!    CLIENT REPLY suppression.
 //!
-//! EXEC, scripts and AOF loading will reuse [`call`] so they share steps 5–6.
+//! EXEC runs its queued commands through [`run`] (step 7 on shards it already holds) and
+//! does step 8 itself for the whole transaction; AOF loading uses [`call`].
 
 use resp::parse::Argv;
 use resp::ReplyBuf;
@@ -60,11 +66,22 @@ pub fn execute(
         ))),
     };
     match res {
+        Ok(entry) if client.multi.is_some() && !crate::multi::runs_in_multi(entry.spec) => {
+            crate::multi::queue(client, entry, &argv);
+            out.simple(b"QUEUED");
+        }
         Ok(entry) => call(srv, client, out, argv, stats, entry, start_us),
         Err(e) => {
             // `last` is the looked-up command's id + 1 (0: unknown), as computed above.
             stats.rejected(last.checked_sub(1));
-            let text = e.text();
+            let mut text = e.text();
+            if matches!(found, Found::Cmd(e) if e.spec.name == "exec") {
+                // Redis's execCommandAbort: a refused EXEC ends the transaction.
+                crate::multi::discard(srv, client);
+                text = format!("EXECABORT Transaction discarded because of: {text}").into();
+            } else if let Some(m) = client.multi.as_mut() {
+                m.flag_error();
+            }
             stats.error_reply(&text);
             out.error(&text);
         }
@@ -90,14 +107,22 @@ fn gate(srv: &Server, client: &Client, e: &Entry, argv: &Argv<'_>) -> Result<(),
         // AUTH and HELLO carry NO_AUTH; everything else waits for a password.
         return Err(CmdError::msg(NOAUTH));
     }
+    if client.multi.is_some() && spec.has(flags::NO_MULTI) {
+        return Err(CmdError::msg("ERR Command not allowed inside a transaction"));
+    }
+    // An EXEC is judged by the commands it would run (Redis's mstate.cmd_flags).
+    let (queued_any, queued_all) = match (&client.multi, spec.name == "exec") {
+        (Some(m), true) => (m.flags_any(), m.flags_all()),
+        _ => (0, u64::MAX),
+    };
     // Writes (and PING, as in Redis) are refused while the last background save failed and
     // stop-writes-on-bgsave-error is on, or the last AOF write or fsync failed.
-    if spec.has(flags::WRITE) || spec.name == "ping" {
+    if spec.has(flags::WRITE) || queued_any & flags::WRITE != 0 || spec.name == "ping" {
         if let Some(why) = crate::persist::write_denial(srv) {
             return Err(CmdError::Msg(why));
         }
     }
-    if !spec.has(flags::LOADING)
+    if (!spec.has(flags::LOADING) || queued_all & flags::LOADING == 0)
         && srv.persist.rdb.loading.load(std::sync::atomic::Ordering::Relaxed)
     {
         return Err(CmdError::msg("LOADING Redis is loading the dataset in memory"));
@@ -105,7 +130,8 @@ fn gate(srv: &Server, client: &Client, e: &Entry, argv: &Argv<'_>) -> Result<(),
     Ok(())
 }
 
-/// Executes an already-gated command: lock, run, roll back on error, propagate, count.
+/// Executes an already-gated command: lock, run, roll back on error, serve blocked
+/// clients, propagate, count.
 pub fn call(
     srv: &Server,
     client: &mut Client,
@@ -116,54 +142,57 @@ pub fn call(
     start_us: i64,
 ) {
     let spec = entry.spec;
-    let Some(handler) = spec.handler else { return };
-    let now = start_us / 1000;
     let db_index = client.db;
     let (locks, hint) = srv.keyspace.lock_for_hinted(spec, &argv, db_index);
-    let mark = out.len();
-    // CLIENT NO-TOUCH leaves LRU/LFU alone, except for TOUCH, whose whole point is to touch.
-    let no_touch = client.no_touch && spec.name != "touch";
+    let mut ctx = Ctx { argv, out, client, srv, db: DbCtx::new(locks, &srv.keyspace, stats), spec };
+    ctx.db.hint = hint;
+    let failed = run_in(&mut ctx, entry, start_us);
+    let db = &mut ctx.db;
+    db.signal_modified();
+    // Serve the clients blocked on keys this write made ready, as part of it (DESIGN.md §2).
+    if db.fx.dirty > 0 && spec.has(flags::WRITE) {
+        crate::blocking::serve::after_write(srv, db, spec, &argv, db_index);
+    }
+    // Propagate while the shards are still held, so the stream is in execution order.
+    srv.prop.emit(&db.fx, spec, &argv, db_index);
+    drop(ctx);
+    let usec = (now_us() - start_us).max(0) as u64;
+    stats.command(entry.id, usec, failed);
+}
+
+/// Runs `entry`'s handler for `ctx.argv` on the shards `ctx.db` already holds, as the
+/// client's current database, with fresh effects; rolls a failed handler's partial reply
+/// back and writes its error instead; adds the changes to the server's dirty counter.
+/// Returns whether the command failed. EXEC runs its queue through this on one `Ctx`.
+pub fn run_in(ctx: &mut Ctx<'_>, entry: &Entry, start_us: i64) -> bool {
+    let spec = entry.spec;
+    let Some(handler) = spec.handler else { return false };
+    let srv = ctx.srv;
+    let now = start_us / 1000;
     let lfu = srv.config.lfu.get(now);
-    let mut ctx = Ctx {
-        argv,
-        out,
-        client,
-        srv,
-        db: DbCtx {
-            locks,
-            index: db_index,
-            now,
-            fx: Effects::default(),
-            ks: &srv.keyspace,
-            stats,
-            lru: lfu.map_or_else(|| srv.lru_clock(), |l| l.fresh()),
-            lfu,
-            no_touch,
-            hint,
-            writes: spec.has(flags::WRITE),
-        },
-        spec,
-    };
-    let res = handler(&mut ctx);
+    ctx.spec = spec;
+    let db = &mut ctx.db;
+    db.index = ctx.client.db;
+    db.now = now;
+    db.fx = Effects::default();
+    db.lru = lfu.map_or_else(|| srv.lru_clock(), |l| l.fresh());
+    db.lfu = lfu;
+    // CLIENT NO-TOUCH leaves LRU/LFU alone, except for TOUCH, whose whole point is to touch.
+    db.no_touch = ctx.client.no_touch && spec.name != "touch";
+    db.writes = spec.has(flags::WRITE);
+    let mark = ctx.out.len();
+    let res = handler(ctx);
     let failed = res.is_err();
     if let Err(e) = res {
         ctx.out.truncate(mark);
         let text = e.text();
-        stats.error_reply(&text);
+        ctx.db.stats.error_reply(&text);
         ctx.out.error(&text);
     }
-    // Serve the clients blocked on keys this write made ready, as part of it (DESIGN.md §2).
-    if ctx.db.fx.dirty > 0 && spec.has(flags::WRITE) {
-        crate::blocking::serve::after_write(srv, &mut ctx.db, spec, &argv, db_index);
-    }
-    // Propagate while the shards are still held, so the stream is in execution order.
-    srv.prop.emit(&ctx.db.fx, spec, &argv, db_index);
     if ctx.db.fx.dirty > 0 {
         srv.dirty.fetch_add(ctx.db.fx.dirty, std::sync::atomic::Ordering::Relaxed);
     }
-    drop(ctx);
-    let usec = (now_us() - start_us).max(0) as u64;
-    stats.command(entry.id, usec, failed);
+    failed
 }
 
 fn trunc(s: &[u8], n: usize) -> String {

@@ -57,6 +57,7 @@ fn reset(ctx: &mut Ctx<'_>) -> CmdResult {
         return Err(CmdError::msg("ERR can only reset normal client connections"));
     }
     let nopass = default_user_nopass(ctx);
+    crate::multi::discard(ctx.srv, ctx.client);
     ctx.client.reset(nopass);
     ctx.out.set_resp3(false);
     ctx.out.simple(b"RESET");

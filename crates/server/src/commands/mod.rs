@@ -23,6 +23,7 @@ pub mod set;
 pub mod sort;
 pub mod sorted_set;
 pub mod string;
+pub mod transaction;
 
 use crate::cmd::CommandSpec;
 
@@ -46,4 +47,5 @@ pub static ALL: &[&[CommandSpec]] = &[
     sort::COMMANDS,
     sorted_set::COMMANDS,
     string::COMMANDS,
+    transaction::COMMANDS,
 ];

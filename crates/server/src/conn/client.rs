@@ -201,6 +201,12 @@ impl ClientInfo {
         }
     }
 
+    /// True if [`cflags`] bit `bit` is set.
+    #[inline]
+    pub fn has_flag(&self, bit: u32) -> bool {
+        self.flags.load(Relaxed) & bit != 0
+    }
+
     /// True if the client has any subscription.
     pub fn is_pubsub(&self) -> bool {
         self.sub.load(Relaxed) + self.psub.load(Relaxed) + self.ssub.load(Relaxed) > 0
@@ -446,8 +452,12 @@ pub struct Client {
     /// Set by a blocking command that found no data: the connection waits for its reply.
     pub blocked: Option<crate::blocking::wait::Blocked>,
     /// Blocking commands answer at once instead of blocking (Redis's CLIENT_DENY_BLOCKING:
-    /// inside MULTI/EXEC and scripts, which will set it when they land).
+    /// set during EXEC, for the AOF loader, and for scripts when they land).
     pub deny_blocking: bool,
+    /// The open transaction, between MULTI and EXEC/DISCARD (`crate::multi`).
+    pub multi: Option<Box<crate::multi::MultiState>>,
+    /// WATCHed keys, with their database.
+    pub watched: Vec<(usize, Box<[u8]>)>,
 }
 
 impl Client {
@@ -467,6 +477,8 @@ impl Client {
             resp3: false,
             blocked: None,
             deny_blocking: false,
+            multi: None,
+            watched: Vec::new(),
         }
     }
 

@@ -148,6 +148,7 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         }
     }
     let _ = stream.shutdown().await;
+    crate::multi::unwatch_all(&srv, &mut client);
     srv.clients.unregister(info.id);
 }
 

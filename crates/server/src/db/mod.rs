@@ -118,6 +118,8 @@ pub struct Shard {
     pub avg_ttl: i64,
     /// Clients blocked on keys of this shard (BLPOP ...), served by writes to them.
     pub waiters: crate::blocking::KeyWaiters,
+    /// Clients WATCHing keys of this shard; modifications below mark them dirty.
+    pub watch: crate::multi::watch::WatchTable,
     /// The value of [`Entry::snap_flag`] that means "done" for the current (or last)
     /// snapshot; new entries are born with it.
     pub snap_flag: bool,
@@ -148,6 +150,7 @@ impl Shard {
 
     /// Inserts an entry known to be absent, flagged as born after any running snapshot.
     pub fn insert_new(&mut self, mut e: Entry) {
+        self.watch.touch(e.key.as_slice(), true);
         e.set_snap_flag(self.snap_flag);
         if e.has_expire() {
             self.expires += 1;
@@ -158,6 +161,7 @@ impl Shard {
     /// Inserts or replaces an entry, keeping the TTL count right.
     pub fn put(&mut self, mut e: Entry) -> Option<Entry> {
         self.before_write(e.key.as_slice());
+        self.watch.touch(e.key.as_slice(), true);
         e.set_snap_flag(self.snap_flag);
         let has_ttl = e.has_expire();
         let old = self.dict.insert(e);
@@ -176,6 +180,7 @@ impl Shard {
     pub fn take(&mut self, key: &[u8]) -> Option<Entry> {
         self.before_write(key);
         let e = self.dict.remove(key)?;
+        self.watch.touch(key, false);
         if e.has_expire() {
             self.expires -= 1;
         }
@@ -186,6 +191,7 @@ impl Shard {
     pub fn set_expire(&mut self, key: &[u8], at: i64) -> bool {
         let Some(e) = self.dict.get_mut(key) else { return false };
         Self::guard(&mut self.snap, e);
+        self.watch.touch(key, true);
         let before = e.has_expire();
         e.set_expire_raw(at);
         let after = e.has_expire();
@@ -200,6 +206,7 @@ impl Shard {
     /// Removes every entry.
     pub fn clear(&mut self) {
         self.snap_finish();
+        self.touch_all_watched();
         self.dict.clear();
         self.expires = 0;
         self.expire_cursor = 0;
@@ -208,9 +215,17 @@ impl Shard {
     /// Empties the shard, returning its table whole (to be freed in the background).
     pub fn take_all(&mut self) -> Dict<Entry> {
         self.snap_finish();
+        self.touch_all_watched();
         self.expires = 0;
         self.expire_cursor = 0;
         std::mem::take(&mut self.dict)
+    }
+
+    /// The whole dataset of the shard goes: every watcher of a present key is touched.
+    fn touch_all_watched(&mut self) {
+        if !self.watch.is_empty() {
+            self.watch.touch_all(&self.dict, None, crate::util::time::now_ms());
+        }
     }
 
     /// Makes a running snapshot serialize every entry of this shard it still needs, now

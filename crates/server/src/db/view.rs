@@ -48,6 +48,9 @@ pub struct Effects {
     pub rewrite: Option<Vec<(usize, OwnedArgv)>>,
     /// Number of keys removed by lazy expiry during the command.
     pub expired: u64,
+    /// Watched keys looked up for writing: touched after the command if it changed data
+    /// (`multi::watch`). Only filled when the key's shard has watchers.
+    pub touched: Vec<(usize, Vec<u8>)>,
 }
 
 impl Effects {
@@ -89,6 +92,24 @@ pub struct DbCtx<'a> {
 }
 
 impl<'a> DbCtx<'a> {
+    /// A view holding `locks`, with neutral per-command settings (`dispatch::run_in` sets
+    /// them for each command).
+    pub fn new(locks: Locks<'a>, ks: &'a Keyspace, stats: &'a WorkerStats) -> Self {
+        DbCtx {
+            locks,
+            index: 0,
+            now: 0,
+            fx: Effects::default(),
+            ks,
+            stats,
+            lru: 0,
+            lfu: None,
+            no_touch: false,
+            hint: ShardHint::default(),
+            writes: false,
+        }
+    }
+
     /// Returns the locked shard holding `key` in database `db`.
     pub fn shard_in(&mut self, db: usize, key: &[u8]) -> Result<&mut Shard, CmdError> {
         let s = self.hint.get(key).unwrap_or_else(|| self.ks.shard_of(key));
@@ -116,9 +137,13 @@ impl<'a> DbCtx<'a> {
             ));
         };
         let guard = self.writes && shard.snap.is_some();
+        let watched = mode == Lookup::Write && !shard.watch.is_empty();
         let res = shard.dict.get_mut_unless(key, |e| e.is_expired(now));
         match res {
             Ok(Some(e)) => {
+                if watched {
+                    self.fx.touched.push((db, key.to_vec()));
+                }
                 // A write command may change what it looks up: a running snapshot first
                 // takes the entry's current state (persist/snapshot.rs).
                 if guard {
@@ -143,6 +168,7 @@ impl<'a> DbCtx<'a> {
             }
             Err(mut expired) => {
                 Shard::guard(&mut shard.snap, &mut expired);
+                shard.watch.touch(key, false);
                 if expired.has_expire() {
                     shard.expires -= 1;
                 }
@@ -221,6 +247,7 @@ impl<'a> DbCtx<'a> {
         match shard.dict.get_mut(key) {
             Some(e) if !e.is_expired(now) => {
                 Shard::guard(&mut shard.snap, e);
+                shard.watch.touch(key, true);
                 e.val = val;
                 // An overwritten key keeps its LFU history (Redis's dbSetValue); under LRU the
                 // new value is fresh.
@@ -442,6 +469,24 @@ impl<'a> DbCtx<'a> {
     pub fn dirty(&mut self, n: u64) {
         self.fx.dirty += n;
     }
+
+    /// After the command: if it changed data, the watched keys it looked up for writing
+    /// count as modified (Redis's `signalModifiedKey`), see `multi::watch`.
+    pub fn signal_modified(&mut self) {
+        if self.fx.touched.is_empty() {
+            return;
+        }
+        let touched = std::mem::take(&mut self.fx.touched);
+        if self.fx.dirty == 0 {
+            return;
+        }
+        for (d, key) in touched {
+            if let Some(shard) = self.locks.get(d, self.ks.shard_of(&key)) {
+                let exists = shard.dict.get(&key).is_some();
+                shard.watch.touch(&key, exists);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -452,19 +497,10 @@ mod tests {
     use crate::db::{Keyspace, NO_EXPIRE};
 
     fn ctx<'a>(ks: &'a Keyspace, stats: &'a WorkerStats, now: i64) -> DbCtx<'a> {
-        DbCtx {
-            locks: ks.lock_all(),
-            index: 0,
-            now,
-            fx: Effects::default(),
-            ks,
-            stats,
-            lru: 0,
-            lfu: None,
-            no_touch: false,
-            hint: ShardHint::default(),
-            writes: true,
-        }
+        let mut c = DbCtx::new(ks.lock_all(), ks, stats);
+        c.now = now;
+        c.writes = true;
+        c
     }
 
     fn put(c: &mut DbCtx<'_>, key: &str, expire: i64) {

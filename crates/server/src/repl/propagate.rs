@@ -25,6 +25,10 @@ use resp::parse::{Argv, OwnedArgv};
 use crate::cmd::spec::{flags, CommandSpec};
 use crate::db::view::Effects;
 
+/// The database of a record that applies to none: the `EXEC` closing a transaction, written
+/// without a `SELECT` (as Redis writes it).
+pub const NO_DB: usize = usize::MAX;
+
 /// One replayable write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
@@ -188,22 +192,69 @@ impl Propagator {
 
     /// Emits the records a finished command produced. Call with its shard locks held.
     pub fn emit(&self, fx: &Effects, spec: &CommandSpec, argv: &Argv<'_>, db: usize) {
-        if !self.is_active() {
-            return;
+        if self.is_active() {
+            Self::visit(fx, spec, argv, db, |d, a| self.send(d, a));
         }
+    }
+
+    /// Appends to `out` what [`emit`](Self::emit) would send (nothing when nobody listens).
+    pub fn records(
+        &self,
+        fx: &Effects,
+        spec: &CommandSpec,
+        argv: &Argv<'_>,
+        db: usize,
+        out: &mut Vec<(usize, OwnedArgv)>,
+    ) {
+        if self.is_active() {
+            Self::visit(fx, spec, argv, db, |d, a| out.push((d, a)));
+        }
+    }
+
+    /// The records of a finished command, in order: the deletions of keys it found
+    /// expired; then, if it is a write that changed data, its rewrite or the command as
+    /// received.
+    fn visit(
+        fx: &Effects,
+        spec: &CommandSpec,
+        argv: &Argv<'_>,
+        db: usize,
+        mut f: impl FnMut(usize, OwnedArgv),
+    ) {
         for (d, a) in &fx.pre {
-            self.send(*d, a.clone());
+            f(*d, a.clone());
         }
         if fx.dirty == 0 || !spec.has(flags::WRITE | flags::MAY_REPLICATE) {
             return;
         }
         match &fx.rewrite {
-            Some(list) => {
-                for (d, a) in list {
-                    self.send(*d, a.clone());
-                }
-            }
-            None => self.send(db, argv.to_owned_args()),
+            Some(list) => list.iter().for_each(|(d, a)| f(*d, a.clone())),
+            None => f(db, argv.to_owned_args()),
+        }
+    }
+
+    /// Emits a transaction's records as one unit, consecutive in the stream, wrapped in
+    /// `MULTI` ... `EXEC` when there is more than one (Redis 7.0's propagatePendingCommands).
+    /// Call with the transaction's shard locks held.
+    pub fn emit_transaction(&self, recs: Vec<(usize, OwnedArgv)>) {
+        if !self.is_active() || recs.is_empty() {
+            return;
+        }
+        let wrap = recs.len() > 1;
+        // MULTI takes the first command's database, so a SELECT comes before it; EXEC none.
+        let first_db = recs[0].0;
+        let mut subs = self.subscribers.lock();
+        if wrap {
+            Self::send_locked(&self.seq, &mut subs, first_db, OwnedArgv::from_slices([b"MULTI"]));
+        }
+        for (d, a) in recs {
+            Self::send_locked(&self.seq, &mut subs, d, a);
+        }
+        if wrap {
+            Self::send_locked(&self.seq, &mut subs, NO_DB, OwnedArgv::from_slices([b"EXEC"]));
+        }
+        if subs.is_empty() {
+            self.active.store(false, Ordering::Release);
         }
     }
 
@@ -219,13 +270,17 @@ impl Propagator {
         // gaps (the AOF's group commit relies on it: having written seq n means having
         // written everything below n).
         let mut subs = self.subscribers.lock();
-        let seq = self.seq.fetch_add(1, Ordering::AcqRel);
+        Self::send_locked(&self.seq, &mut subs, db, argv);
+        if subs.is_empty() {
+            self.active.store(false, Ordering::Release);
+        }
+    }
+
+    fn send_locked(seq: &AtomicU64, subs: &mut Vec<Sub>, db: usize, argv: OwnedArgv) {
+        let seq = seq.fetch_add(1, Ordering::AcqRel);
         subs.retain(|s| match s {
             Sub::Chan(tx) => tx.send(Record { seq, db, argv: argv.clone() }).is_ok(),
             Sub::Feed(f) => f.push(Record { seq, db, argv: argv.clone() }),
         });
-        if subs.is_empty() {
-            self.active.store(false, Ordering::Release);
-        }
     }
 }

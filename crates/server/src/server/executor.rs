@@ -146,20 +146,50 @@ impl Keyspace {
                     (0..self.db_count()).flat_map(|d| (0..n).map(move |s| (d, s))).collect(),
                 )
             }
-            Scope::KeysAndDbs(other) => {
+            Scope::KeysAndDbs(_) => {
                 let mut v = Vec::new();
-                let target = other(argv).filter(|&d| d < self.db_count());
-                for_each_key(spec, argv, |i, _| {
-                    let s = self.shard_of(argv.get(i));
-                    v.push((db, s));
-                    if let Some(t) = target {
-                        v.push((t, s));
-                    }
-                });
+                self.pairs_for(spec, argv, db, &mut v);
                 self.lock_sorted(v)
             }
         };
         (locks, hint)
+    }
+
+    /// Appends the `(db, shard)` pairs [`lock_for`](Self::lock_for) would lock for `spec`
+    /// and `argv` in database `db`: a transaction locks the union of its commands' pairs.
+    pub fn pairs_for(
+        &self,
+        spec: &CommandSpec,
+        argv: &Argv<'_>,
+        db: usize,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        let n = self.shard_count();
+        match spec.scope {
+            Scope::None => {}
+            Scope::Keys => {
+                for_each_key(spec, argv, |i, _| out.push((db, self.shard_of(argv.get(i)))))
+            }
+            Scope::Db => out.extend((0..n).map(|s| (db, s))),
+            Scope::All => {
+                out.extend((0..self.db_count()).flat_map(|d| (0..n).map(move |s| (d, s))))
+            }
+            Scope::KeysAndDbs(other) => {
+                let target = other(argv).filter(|&d| d < self.db_count());
+                for_each_key(spec, argv, |i, _| {
+                    let s = self.shard_of(argv.get(i));
+                    out.push((db, s));
+                    if let Some(t) = target {
+                        out.push((t, s));
+                    }
+                });
+            }
+        }
+    }
+
+    /// Locks the given `(db, shard)` pairs, in sorted order, each once.
+    pub fn lock_pairs(&self, pairs: Vec<(usize, usize)>) -> Locks<'_> {
+        self.lock_sorted(pairs)
     }
 
     /// Locks every shard of every database (SWAPDB, FLUSHALL, cron jobs that need a stable

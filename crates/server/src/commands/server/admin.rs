@@ -100,9 +100,20 @@ fn swapdb(ctx: &mut Ctx<'_>) -> CmdResult {
             // serialized now, and the snapshot state stays with the database number.
             x.g.snap_finish();
             y.g.snap_finish();
+            // WATCHed keys present on either side change (Redis's touchAllWatchedKeysInDb).
+            let now = ctx.db.now;
+            let (xs, ys): (&mut crate::db::Shard, &mut crate::db::Shard) = (&mut x.g, &mut y.g);
+            if !xs.watch.is_empty() {
+                xs.watch.touch_all(&xs.dict, Some(&ys.dict), now);
+            }
+            if !ys.watch.is_empty() {
+                ys.watch.touch_all(&ys.dict, Some(&xs.dict), now);
+            }
             std::mem::swap(&mut *x.g, &mut *y.g);
-            // Blocked clients stay with their database number, not with the data.
+            // Blocked and watching clients stay with their database number, not with the
+            // data.
             std::mem::swap(&mut x.g.waiters, &mut y.g.waiters);
+            std::mem::swap(&mut x.g.watch, &mut y.g.watch);
             std::mem::swap(&mut x.g.snap, &mut y.g.snap);
         }
     }

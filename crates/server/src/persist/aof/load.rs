@@ -292,10 +292,39 @@ fn load_file(
     // The AOF client starts in db 0 for every file, as Redis creates one per file.
     loader.client.db = 0;
     let truncated_ok = loader.srv.config.get("aof-load-truncated").as_deref() == Some("yes");
+    // A transaction is held back until its EXEC: one the file ends inside of is reverted,
+    // the file being treated as truncated where its MULTI starts (as Redis does).
+    let mut multi: Option<(u64, Vec<OwnedArgv>)> = None;
     loop {
-        match rd.next_command() {
-            Ok(None) => return Ok(FileLoad::Ok),
-            Ok(Some(argv)) => loader.run(&argv, name)?,
+        let before = rd.offset();
+        let next = match rd.next_command() {
+            Ok(None) => match multi.take() {
+                None => return Ok(FileLoad::Ok),
+                Some((at, _)) => {
+                    crate::warning!("Revert incomplete MULTI/EXEC transaction in AOF file {name}");
+                    Err(ReadError::Truncated { at })
+                }
+            },
+            Ok(Some(argv)) => Ok(argv),
+            Err(ReadError::Truncated { at }) => {
+                Err(ReadError::Truncated { at: multi.take().map_or(at, |(m, _)| m) })
+            }
+            Err(e) => Err(e),
+        };
+        match next {
+            Ok(argv) => {
+                let verb = argv.view().get(0).to_ascii_lowercase();
+                match (&mut multi, &verb[..]) {
+                    (None, b"multi") => multi = Some((before, Vec::new())),
+                    (Some(_), b"exec") => {
+                        for a in multi.take().map(|(_, v)| v).unwrap_or_default() {
+                            loader.run(&a, name)?;
+                        }
+                    }
+                    (Some((_, q)), _) => q.push(argv),
+                    (None, _) => loader.run(&argv, name)?,
+                }
+            }
             Err(ReadError::Truncated { at }) => {
                 if truncated_ok && last {
                     crate::warning!("!!! Warning: short read while loading the AOF file {name}!!!");

@@ -180,7 +180,7 @@ impl Writer {
                 self.buf.extend_from_slice(format!("#TS:{now}\r\n").as_bytes());
             }
         }
-        if self.selected != Some(r.db) {
+        if r.db != crate::repl::propagate::NO_DB && self.selected != Some(r.db) {
             let db = r.db.to_string();
             cat_command(&mut self.buf, [b"SELECT".as_slice(), db.as_bytes()].into_iter());
             self.selected = Some(r.db);

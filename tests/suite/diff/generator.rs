@@ -164,6 +164,8 @@ pub struct Step {
     pub compare: bool,
     /// Milliseconds to sleep before sending this step (short-expiry runs only).
     pub sleep_before_ms: u64,
+    /// Sent as `MULTI`, the command, `EXEC` (the command's reply is compared inside EXEC's).
+    pub in_multi: bool,
 }
 
 type Build = fn(&mut Gen) -> Vec<Vec<u8>>;
@@ -189,6 +191,9 @@ pub struct Gen {
     batch_left: usize,
     /// Longest expiry of the current batch, in ms.
     batch_max_ms: u64,
+    /// Decides which steps run inside MULTI/EXEC: a stream of its own, so the commands a
+    /// seed generates do not depend on it.
+    multi_rng: Rng,
 }
 
 /// Names of the generator entries that are enabled: all of [`COMMANDS`] except [`PENDING`],
@@ -233,6 +238,7 @@ impl Gen {
             total_weight,
             batch_left: 0,
             batch_max_ms: 0,
+            multi_rng: Rng::new(seed ^ 0x4D55_4C54_4958_4543),
         }
     }
 
@@ -252,7 +258,7 @@ impl Gen {
                 self.batch_left -= 1;
                 let argv = self.short_expiry_cmd();
                 let conn = self.conn();
-                return Step { conn, argv, compare: false, sleep_before_ms: 0 };
+                return Step { conn, argv, compare: false, sleep_before_ms: 0, in_multi: false };
             }
             if self.batch_max_ms > 0 {
                 // The batch is over: wait until all its keys are surely past their expiry.
@@ -260,7 +266,7 @@ impl Gen {
                 self.batch_max_ms = 0;
                 let argv = self.normal_cmd();
                 let conn = self.conn();
-                return Step { conn, argv, compare: true, sleep_before_ms: wait };
+                return Step { conn, argv, compare: true, sleep_before_ms: wait, in_multi: false };
             }
             if self.rng.chance(1, 40) {
                 self.batch_left = 1 + self.rng.below(6);
@@ -270,7 +276,10 @@ impl Gen {
         }
         let argv = self.normal_cmd();
         let conn = self.conn();
-        Step { conn, argv, compare: true, sleep_before_ms: 0 }
+        // One step in 16 runs as a one-command transaction: every command also goes through
+        // EXEC's path (its locking, its reply array, its propagation).
+        let in_multi = self.multi_rng.chance(1, 16);
+        Step { conn, argv, compare: true, sleep_before_ms: 0, in_multi }
     }
 
     /// The connection of the next step: mostly the first.

@@ -217,7 +217,12 @@ impl Runner {
         if step.sleep_before_ms > 0 {
             std::thread::sleep(Duration::from_millis(step.sleep_before_ms));
         }
-        let (ours, theirs) = if step.conn == 0 {
+        let (ours, theirs) = if step.in_multi {
+            match self.transaction(step) {
+                Ok(replies) => replies,
+                Err(m) => return Some(Mismatch { step: idx, ..m }),
+            }
+        } else if step.conn == 0 {
             self.pair.both(&step.argv)
         } else {
             (self.a2.cmd(&step.argv), self.b2.cmd(&step.argv))
@@ -236,9 +241,40 @@ impl Runner {
             if step.conn == 1 {
                 argv.push(b"(on the second connection)".to_vec());
             }
+            if step.in_multi {
+                argv.push(b"(inside MULTI/EXEC)".to_vec());
+            }
             return Some(Mismatch { step: idx, argv, ours, theirs });
         }
         None
+    }
+
+    /// Sends `MULTI`, the step's command and `EXEC` on the step's connection of both
+    /// servers. MULTI and the queueing reply must be equal; returns the two EXEC replies
+    /// with a one-element array unwrapped to that element (so that the command's own
+    /// equivalence applies to it).
+    fn transaction(&mut self, step: &Step) -> Result<(Vec<u8>, Vec<u8>), Mismatch> {
+        let (a, b) = if step.conn == 0 {
+            (&mut self.pair.a, &mut self.pair.b)
+        } else {
+            (&mut self.a2, &mut self.b2)
+        };
+        let multi = vec![b"MULTI".to_vec()];
+        for argv in [&multi, &step.argv] {
+            let (x, y) = (a.cmd(argv), b.cmd(argv));
+            if x != y {
+                let mut argv = argv.clone();
+                argv.push(b"(queueing, inside MULTI)".to_vec());
+                return Err(Mismatch { step: 0, argv, ours: x, theirs: y });
+            }
+        }
+        let exec = [b"EXEC".to_vec()];
+        let (x, y) = (a.cmd(&exec), b.cmd(&exec));
+        let unwrap = |r: Vec<u8>| match r.strip_prefix(b"*1\r\n") {
+            Some(inner) => inner.to_vec(),
+            None => r,
+        };
+        Ok((unwrap(x), unwrap(y)))
     }
 
     /// Runs `n` generated steps; returns the first mismatch.
@@ -471,10 +507,11 @@ impl Runner {
 
 /// Marks steps of the second connection in reports.
 fn conn_tag(s: &Step) -> &'static str {
-    if s.conn == 1 {
-        "[conn 2] "
-    } else {
-        ""
+    match (s.conn == 1, s.in_multi) {
+        (false, false) => "",
+        (true, false) => "[conn 2] ",
+        (false, true) => "[in MULTI/EXEC] ",
+        (true, true) => "[conn 2, in MULTI/EXEC] ",
     }
 }
 

@@ -148,11 +148,11 @@ pub fn call(
     ctx.db.hint = hint;
     let failed = run_in(&mut ctx, entry, start_us);
     let db = &mut ctx.db;
-    db.signal_modified();
     // Serve the clients blocked on keys this write made ready, as part of it (DESIGN.md §2).
     if db.fx.dirty > 0 && spec.has(flags::WRITE) {
         crate::blocking::serve::after_write(srv, db, spec, &argv, db_index);
     }
+    db.signal_modified();
     // Propagate while the shards are still held, so the stream is in execution order.
     srv.prop.emit(&db.fx, spec, &argv, db_index);
     drop(ctx);

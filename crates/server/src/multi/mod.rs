@@ -294,6 +294,7 @@ fn run_segment<'q>(ctx: &mut Ctx<'q>, cmds: &'q [Queued]) {
         db.fx = Effects { dirty: 1, rewrite: Some(Vec::new()), ..Effects::default() };
         db.index = db_index;
         crate::blocking::serve::after_write(srv, db, q.entry.spec, &argv, db_index);
+        db.signal_modified();
         srv.prop.emit(&db.fx, q.entry.spec, &argv, db_index);
     }
 }

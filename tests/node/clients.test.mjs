@@ -4,7 +4,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from 'redis';
+import { createClient, WatchError } from 'redis';
 import { startReference, startServer } from './lib/server.mjs';
 
 const servers = [
@@ -168,6 +168,33 @@ for (const [name, start] of servers) {
       const piped = await client.multi().set('x', '1').incr('x').get('x').execAsPipeline();
       assert.deepEqual(piped, ['OK', 2, '2']);
       assert.equal(await client.dbSize(), n + 2);
+    });
+
+    test('transactions: MULTI/EXEC, a queued error, WATCH with another client', async () => {
+      await client.flushAll();
+      assert.deepEqual(await client.multi().set('t', '1').incr('t').get('t').exec(), ['OK', 2, '2']);
+      // A command failing at run time is an element of EXEC's reply, the others ran.
+      await client.set('str', 'abc');
+      await assert.rejects(client.multi().incr('str').set('after', '1').exec(), (err) => {
+        assert.equal(err.replies[0].message, 'ERR value is not an integer or out of range');
+        assert.equal(err.replies[1], 'OK');
+        return true;
+      });
+      assert.equal(await client.get('after'), '1');
+      // Optimistic locking: another client's write to a watched key aborts the EXEC.
+      const watcher = client.duplicate();
+      watcher.on('error', () => {});
+      await watcher.connect();
+      try {
+        await watcher.watch('balance');
+        await client.set('balance', '100');
+        await assert.rejects(watcher.multi().set('balance', '0').exec(), WatchError);
+        assert.equal(await client.get('balance'), '100');
+        await watcher.watch('balance');
+        assert.deepEqual(await watcher.multi().incrBy('balance', 5).exec(), [105]);
+      } finally {
+        await watcher.quit();
+      }
     });
 
     test('error replies reach the client with Redis texts', async () => {

@@ -260,7 +260,7 @@ fn a_push_inside_multi_exec_wakes_a_blocked_client_after_the_exec() {
 fn incr_aof_of(proc_start: impl Fn(&[&str]) -> Proc, dir: &Path, cmds: &[&[&str]]) -> String {
     let d = dir.display().to_string();
     let p = proc_start(&["--dir", &d, "--appendonly", "yes", "--appendfsync", "always"]);
-    let mut c = p.raw();
+    let mut c = wait_loaded(&p);
     let deadline = Instant::now() + Duration::from_secs(20);
     while !s(c.cmd(&["INFO", "persistence"])).contains("aof_rewrite_in_progress:0") {
         assert!(Instant::now() < deadline, "initial rewrite never ended");
@@ -307,18 +307,29 @@ fn transactions_are_written_to_the_aof_as_redis_writes_them() {
     assert!(ours.contains("*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n"), "{ours}");
 }
 
+/// Waits until `p` has loaded its dataset (it answers -LOADING meanwhile); returns a
+/// connection.
+fn wait_loaded(p: &Proc) -> RawConn {
+    let mut c = p.raw();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !s(c.cmd(&["INFO", "persistence"])).contains("\nloading:0\r\n") {
+        assert!(Instant::now() < deadline, "still loading");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    c
+}
+
 #[test]
 fn a_transaction_cut_off_at_the_end_of_the_aof_is_reverted() {
     let dir = temp_dir("multi-aof-revert");
     let d = dir.display().to_string();
     {
-        let p = TestServer::start_with(&["--dir", &d, "--appendonly", "yes"]);
-        let mut c = p.raw();
+        let mut p = TestServer::start_with(&["--dir", &d, "--appendonly", "yes"]);
+        let mut c = wait_loaded(&p);
         assert_eq!(s(c.cmd(&["SET", "before", "1"])), "+OK\r\n");
-        let mut shut = p.raw();
-        shut.send_cmd(&["SHUTDOWN"]);
-        let _ = shut.try_read_reply();
-        drop(p);
+        c.send_cmd(&["SHUTDOWN"]);
+        let _ = c.try_read_reply();
+        assert!(p.wait_exit(Duration::from_secs(10)).is_some(), "server did not exit");
     }
     // A crash in the middle of writing a transaction leaves MULTI and part of its body.
     let incr = dir.join("appendonlydir").join("appendonly.aof.1.incr.aof");
@@ -327,12 +338,7 @@ fn a_transaction_cut_off_at_the_end_of_the_aof_is_reverted() {
     body.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$1\r\n1\r\n");
     std::fs::write(&incr, &body).unwrap();
     let p = TestServer::start_with(&["--dir", &d, "--appendonly", "yes"]);
-    let mut c = p.raw();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !s(c.cmd(&["INFO", "persistence"])).contains("\nloading:0\r\n") {
-        assert!(Instant::now() < deadline, "still loading");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut c = wait_loaded(&p);
     assert_eq!(s(c.cmd(&["GET", "before"])), "$1\r\n1\r\n");
     assert_eq!(s(c.cmd(&["EXISTS", "half"])), ":0\r\n");
     // The file was cut back to where the transaction began.
@@ -410,4 +416,37 @@ fn client_list_shows_the_transaction_and_a_dirty_watch() {
     a.cmd(&["EXEC"]);
     let line = s(b.cmd(&["CLIENT", "LIST"]));
     assert!(!line.contains("flags=x"), "{line}");
+}
+
+#[test]
+fn the_redis_crate_runs_atomic_pipelines_and_optimistic_locking() {
+    let p = TestServer::start();
+    let mut con = p.client();
+    let (set, n, got): (String, i64, String) = redis::pipe()
+        .atomic()
+        .cmd("SET")
+        .arg("k")
+        .arg(1)
+        .cmd("INCRBY")
+        .arg("k")
+        .arg(41)
+        .cmd("GET")
+        .arg("k")
+        .query(&mut con)
+        .expect("atomic pipeline");
+    assert_eq!((set.as_str(), n, got.as_str()), ("OK", 42, "42"));
+    // redis::transaction retries the closure until the EXEC is not aborted by a WATCH: the
+    // first attempt sees another client's write land between WATCH and EXEC.
+    let mut other = p.client();
+    let mut attempts = 0;
+    let (total,): (i64,) = redis::transaction(&mut con, &["k"], |c, pipe| {
+        attempts += 1;
+        let cur: i64 = redis::cmd("GET").arg("k").query(c)?;
+        if attempts == 1 {
+            let _: i64 = redis::cmd("INCR").arg("k").query(&mut other)?;
+        }
+        pipe.cmd("SET").arg("k").arg(cur * 2).ignore().cmd("GET").arg("k").query(c)
+    })
+    .expect("transaction");
+    assert_eq!((attempts, total), (2, 86));
 }

@@ -416,6 +416,15 @@ fn client_list_shows_the_transaction_and_a_dirty_watch() {
     a.cmd(&["EXEC"]);
     let line = s(b.cmd(&["CLIENT", "LIST"]));
     assert!(!line.contains("flags=x"), "{line}");
+    // INFO takes shard locks itself: the EXEC runs it between its own lock sets.
+    for cmd in [&["MULTI"][..], &["SET", "z", "1"], &["INFO", "keyspace"], &["INCR", "z"]] {
+        a.cmd(cmd);
+    }
+    let r = s(a.cmd(&["EXEC"]));
+    assert!(
+        r.starts_with("*3\r\n+OK\r\n$") && r.contains("db0:keys=2,") && r.ends_with(":2\r\n"),
+        "{r}"
+    );
 }
 
 #[test]

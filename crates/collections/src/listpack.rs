@@ -680,6 +680,15 @@ impl<B: LpStorage> Listpack<B> {
         self.add_count(-(n as isize));
     }
 
+    /// Appends every element of `other` (Redis's `lpMerge`): entries are self-contained, so
+    /// their bytes are copied as they are.
+    pub fn append<C: LpStorage>(&mut self, other: &Listpack<C>) {
+        let n = other.len();
+        let p = self.end();
+        self.splice(p, 0, &other.buf[HDR..other.buf.len() - 1]);
+        self.add_count(n as isize);
+    }
+
     /// Finds `v` among the elements at `p`, then every `skip + 1`-th one after it (Redis's
     /// `lpFind`: `skip` = 1 looks only at the fields of a field/value listpack).
     pub fn find(&self, p: Pos, v: &[u8], skip: usize) -> Option<Pos> {

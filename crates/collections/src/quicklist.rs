@@ -13,6 +13,11 @@
 //! bytes (Redis's `MIN_COMPRESS_BYTES` / `MIN_COMPRESS_IMPROVE`). A node touched in the
 //! middle is decompressed for the change and compressed again after it.
 //!
+//! Where elements go is Redis 7.0.15's choice in every case, so the nodes (what RDB and DUMP
+//! write) are the same as there: pushes fill the end node or start a new one, LINSERT works
+//! on (pivot, before/after) with `_quicklistInsert`'s split-and-merge rules, LSET replaces
+//! in place as `quicklistReplaceEntry` does, and deletions never merge nodes.
+//!
 //! Nodes live in a `VecDeque` rather than a linked list: there are few of them (about one per
 //! 8 KiB of data by default) and each costs 32 bytes.
 

@@ -362,7 +362,8 @@ fn list_node_layout_matches_reference() {
     for seed in seeds {
         let layout = &layouts[(seed % 4) as usize];
         let mut p = Pair::start(&["--enable-debug-command", "yes"]);
-        for setting in [["list-max-listpack-size", layout.fill], ["list-compress-depth", layout.depth]]
+        for setting in
+            [["list-max-listpack-size", layout.fill], ["list-compress-depth", layout.depth]]
         {
             let (x, y) = p.both(&["CONFIG", "SET", setting[0], setting[1]]);
             assert_eq!((x.as_slice(), y.as_slice()), (&b"+OK\r\n"[..], &b"+OK\r\n"[..]));
@@ -388,7 +389,8 @@ fn list_node_layout_matches_reference() {
             for c in checks {
                 let (ours, theirs) = p.both(&c);
                 // DUMP byte for byte (the generic rules compare DUMP by content only).
-                let same = ours == theirs || (c[0] != b"DUMP" && diff_equivalent(&c, &ours, &theirs));
+                let same =
+                    ours == theirs || (c[0] != b"DUMP" && diff_equivalent(&c, &ours, &theirs));
                 if !same {
                     let recent = history[history.len().saturating_sub(12)..].join("\n  ");
                     let (lr, _) = p.both(&["LRANGE", "ql:a", "0", "-1"]);

@@ -365,6 +365,16 @@ impl Listpack {
     pub fn from_bytes(buf: Vec<u8>) -> Option<Self> {
         Self::from_vec_checked(buf)
     }
+
+    /// Makes room for the buffer to reach `total` bytes without reallocating.
+    pub fn reserve_total(&mut self, total: usize) {
+        self.buf.reserve_exact(total.saturating_sub(self.buf.len()));
+    }
+
+    /// Gives back spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+    }
 }
 
 impl ThinListpack {

@@ -40,11 +40,6 @@ const MERGE_SAVING: usize = 11;
 const MIN_COMPRESS_BYTES: usize = 48;
 /// A compressed node must be at least this much smaller than the raw one.
 const MIN_COMPRESS_IMPROVE: usize = 8;
-/// The node array grows by doubling up to this many bytes...
-const NODES_SMALL_BYTES: usize = 2048;
-/// ...then straight to this size (jemalloc's smallest size served without thread-cache
-/// prefill), doubling from there.
-const NODES_LARGE_BYTES: usize = 16384;
 /// Largest fill a quicklist keeps (Redis's `FILL_MAX`).
 const FILL_MAX: i64 = 1 << 15;
 /// Largest compression depth (Redis's `COMPRESS_MAX`).
@@ -350,25 +345,6 @@ impl Quicklist {
         }
     }
 
-    /// Puts `node` at position `at`. The node array grows by doubling while it is small; past
-    /// [`NODES_SMALL_BYTES`] it jumps to [`NODES_LARGE_BYTES`] at once: an allocation that
-    /// size is one the allocator hands out alone, where each small size class the array would
-    /// otherwise pass through (6, 12 KiB) makes jemalloc fill a thread cache with several
-    /// blocks of that size that then sit unused (Redis links 32-byte nodes instead).
-    fn add_node(&mut self, at: usize, node: Node) {
-        let n = self.nodes.len();
-        if n == self.nodes.capacity() {
-            let per = std::mem::size_of::<Node>();
-            let want = if (2 * n).max(4) * per > NODES_SMALL_BYTES {
-                (2 * n).max(NODES_LARGE_BYTES / per)
-            } else {
-                (2 * n).max(4)
-            };
-            self.nodes.reserve_exact(want - n);
-        }
-        self.nodes.insert(at, node);
-    }
-
     /// Shrinks a node that stopped taking insertions to its exact size.
     fn seal(&mut self, i: usize) {
         if let Some(Node::Packed(lp)) = self.nodes.get_mut(i) {
@@ -402,7 +378,7 @@ impl Quicklist {
             }
         } else {
             self.seal(0);
-            self.add_node(0, single(v, large));
+            self.nodes.push_front(single(v, large));
         }
         self.count += 1;
         self.settle(&[]);
@@ -419,7 +395,7 @@ impl Quicklist {
             }
         } else {
             self.seal(last);
-            self.add_node(self.nodes.len(), single(v, large));
+            self.nodes.push_back(single(v, large));
         }
         self.count += 1;
         self.settle(&[]);
@@ -597,17 +573,17 @@ impl Quicklist {
         let at = if after { ni + 1 } else { ni };
         if large {
             if self.nodes[ni].is_plain() || at_tail || at_head {
-                self.add_node(at, single(v, true));
+                self.nodes.insert(at, single(v, true));
                 self.count += 1;
                 self.settle(&[ni, at]);
             } else {
                 let other = self.split(ni, off, after);
                 if after {
-                    self.add_node(ni + 1, Node::Packed(other));
-                    self.add_node(ni + 1, single(v, true));
+                    self.nodes.insert(ni + 1, Node::Packed(other));
+                    self.nodes.insert(ni + 1, single(v, true));
                 } else {
-                    self.add_node(ni, Node::Packed(other));
-                    self.add_node(ni + 1, single(v, true));
+                    self.nodes.insert(ni, Node::Packed(other));
+                    self.nodes.insert(ni + 1, single(v, true));
                 }
                 self.count += 1;
                 self.settle(&[ni, ni + 1, ni + 2]);
@@ -635,16 +611,16 @@ impl Quicklist {
             touched = [ni - 1, ni, ni];
         } else if at_tail || at_head {
             self.seal(ni);
-            self.add_node(at, single(v, false));
+            self.nodes.insert(at, single(v, false));
             touched = [ni, ni + 1, ni + 1];
         } else {
             let mut other = self.split(ni, off, after);
             if after {
                 other.push_front(v);
-                self.add_node(ni + 1, Node::Packed(other));
+                self.nodes.insert(ni + 1, Node::Packed(other));
             } else {
                 other.push_back(v);
-                self.add_node(ni, Node::Packed(other));
+                self.nodes.insert(ni, Node::Packed(other));
             }
             self.count += 1;
             let center = if after { ni } else { ni + 1 };

@@ -40,6 +40,8 @@ const MERGE_SAVING: usize = 11;
 const MIN_COMPRESS_BYTES: usize = 48;
 /// A compressed node must be at least this much smaller than the raw one.
 const MIN_COMPRESS_IMPROVE: usize = 8;
+/// From this many nodes on, end nodes grow by doubling (see `Quicklist::grow_end`).
+const DOUBLING_NODES: usize = 8;
 /// Largest fill a quicklist keeps (Redis's `FILL_MAX`).
 const FILL_MAX: i64 = 1 << 15;
 /// Largest compression depth (Redis's `COMPRESS_MAX`).
@@ -358,6 +360,9 @@ impl Quicklist {
     /// through that many allocator size classes. The spare room is given back when the node
     /// stops being an end ([`seal`](Self::seal)).
     fn grow_end(&mut self, i: usize, len: usize) {
+        if self.nodes.len() < DOUBLING_NODES {
+            return;
+        }
         let (size, _) = node_limit(self.fill());
         let cap = if size == usize::MAX { SIZE_SAFETY_LIMIT } else { size };
         if let Some(lp) = self.nodes[i].packed_mut() {

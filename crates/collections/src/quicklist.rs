@@ -19,7 +19,9 @@
 //! in place as `quicklistReplaceEntry` does, and deletions never merge nodes.
 //!
 //! Nodes live in a `VecDeque` rather than a linked list: there are few of them (about one per
-//! 8 KiB of data by default) and each costs 32 bytes.
+//! 8 KiB of data by default) and each costs 24 bytes (Redis allocates a 32-byte
+//! `quicklistNode`). A node's buffer is exact-size like Redis's, except the end node of a long
+//! list while it fills (see `grow_end`).
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -574,7 +576,7 @@ impl Quicklist {
         let at_head = !after && off == 0;
         let avail_next = at_tail && self.allow_insert(ni + 1, v.len(), large);
         let avail_prev = at_head && ni > 0 && self.allow_insert(ni - 1, v.len(), large);
-        // Index of the node that is the pivot's side of a split, where one happened.
+        // Where a node of its own for `v` goes: right after or right before the pivot's.
         let at = if after { ni + 1 } else { ni };
         if large {
             if self.nodes[ni].is_plain() || at_tail || at_head {
@@ -838,6 +840,11 @@ mod tests {
             2 => vec![b'z'; (i % 300) as usize],
             _ => format!("{}", i * 1_000_003).into_bytes(),
         }
+    }
+
+    #[test]
+    fn node_record_is_three_words() {
+        assert_eq!(std::mem::size_of::<Node>(), 24);
     }
 
     #[test]

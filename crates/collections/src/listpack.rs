@@ -365,6 +365,16 @@ impl Listpack {
     pub fn from_bytes(buf: Vec<u8>) -> Option<Self> {
         Self::from_vec_checked(buf)
     }
+
+    /// Makes room for the buffer to reach `total` bytes without reallocating.
+    pub fn reserve_total(&mut self, total: usize) {
+        self.buf.reserve_exact(total.saturating_sub(self.buf.len()));
+    }
+
+    /// Gives back spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+    }
 }
 
 impl ThinListpack {
@@ -678,6 +688,15 @@ impl<B: LpStorage> Listpack<B> {
         }
         self.splice(p, q - p, &[]);
         self.add_count(-(n as isize));
+    }
+
+    /// Appends every element of `other` (Redis's `lpMerge`): entries are self-contained, so
+    /// their bytes are copied as they are.
+    pub fn append<C: LpStorage>(&mut self, other: &Listpack<C>) {
+        let n = other.len();
+        let p = self.end();
+        self.splice(p, 0, &other.buf[HDR..other.buf.len() - 1]);
+        self.add_count(n as isize);
     }
 
     /// Finds `v` among the elements at `p`, then every `skip + 1`-th one after it (Redis's

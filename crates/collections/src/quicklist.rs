@@ -13,8 +13,15 @@
 //! bytes (Redis's `MIN_COMPRESS_BYTES` / `MIN_COMPRESS_IMPROVE`). A node touched in the
 //! middle is decompressed for the change and compressed again after it.
 //!
+//! Where elements go is Redis 7.0.15's choice in every case, so the nodes (what RDB and DUMP
+//! write) are the same as there: pushes fill the end node or start a new one, LINSERT works
+//! on (pivot, before/after) with `_quicklistInsert`'s split-and-merge rules, LSET replaces
+//! in place as `quicklistReplaceEntry` does, and deletions never merge nodes.
+//!
 //! Nodes live in a `VecDeque` rather than a linked list: there are few of them (about one per
-//! 8 KiB of data by default) and each costs 32 bytes.
+//! 8 KiB of data by default) and each costs 24 bytes (Redis allocates a 32-byte
+//! `quicklistNode`). A node's buffer is exact-size like Redis's, except the end node of a long
+//! list while it fills (see `grow_end`).
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -28,10 +35,15 @@ const SIZE_LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
 const SIZE_SAFETY_LIMIT: usize = 8192;
 /// Bytes an insertion is assumed to add beyond the element itself (encoding and backlen).
 const SIZE_ESTIMATE_OVERHEAD: usize = 8;
+/// Bytes a merge of two nodes is assumed to save (Redis 7.0.15's estimate of the second
+/// listpack's header and terminator).
+const MERGE_SAVING: usize = 11;
 /// Nodes smaller than this are never compressed.
 const MIN_COMPRESS_BYTES: usize = 48;
 /// A compressed node must be at least this much smaller than the raw one.
 const MIN_COMPRESS_IMPROVE: usize = 8;
+/// From this many nodes on, end nodes grow by doubling (see `Quicklist::grow_end`).
+const DOUBLING_NODES: usize = 8;
 /// Largest fill a quicklist keeps (Redis's `FILL_MAX`).
 const FILL_MAX: i64 = 1 << 15;
 /// Largest compression depth (Redis's `COMPRESS_MAX`).
@@ -172,14 +184,6 @@ impl Node {
             Node::Packed(lp) => Some(lp),
             _ => None,
         }
-    }
-}
-
-/// Appends one listpack element to `lp`.
-fn push_value(lp: &mut Listpack, v: LpValue<'_>) {
-    match v {
-        LpValue::Int(i) => lp.push_back_int(i),
-        LpValue::Str(s) => lp.push_back(s),
     }
 }
 
@@ -348,10 +352,25 @@ impl Quicklist {
     /// Shrinks a node that stopped taking insertions to its exact size.
     fn seal(&mut self, i: usize) {
         if let Some(Node::Packed(lp)) = self.nodes.get_mut(i) {
-            if lp.heap_size() > lp.bytes() {
-                if let Some(exact) = Listpack::from_bytes(lp.as_bytes().to_vec()) {
-                    *lp = exact;
-                }
+            lp.shrink_to_fit();
+        }
+    }
+
+    /// Makes room in end node `i` for an element of `len` bytes: its buffer doubles (up to the
+    /// node's byte limit) instead of growing to the exact size on every push as Redis's does,
+    /// so filling a node reallocates about 11 times instead of once per element, and only
+    /// through that many allocator size classes. The spare room is given back when the node
+    /// stops being an end ([`seal`](Self::seal)).
+    fn grow_end(&mut self, i: usize, len: usize) {
+        if self.nodes.len() < DOUBLING_NODES {
+            return;
+        }
+        let (size, _) = node_limit(self.fill());
+        let cap = if size == usize::MAX { SIZE_SAFETY_LIMIT } else { size };
+        if let Some(lp) = self.nodes[i].packed_mut() {
+            let need = lp.bytes() + len + SIZE_ESTIMATE_OVERHEAD;
+            if need > lp.heap_size() {
+                lp.reserve_total(need.next_power_of_two().min(cap).max(need));
             }
         }
     }
@@ -360,6 +379,7 @@ impl Quicklist {
     pub fn push_front(&mut self, v: &[u8], threshold: usize) {
         let large = v.len() >= threshold;
         if self.allow_insert(0, v.len(), large) {
+            self.grow_end(0, v.len());
             if let Some(lp) = self.nodes[0].packed_mut() {
                 lp.push_front(v);
             }
@@ -376,6 +396,7 @@ impl Quicklist {
         let large = v.len() >= threshold;
         let last = self.nodes.len().wrapping_sub(1);
         if self.allow_insert(last, v.len(), large) {
+            self.grow_end(last, v.len());
             if let Some(lp) = self.nodes[last].packed_mut() {
                 lp.push_back(v);
             }
@@ -484,103 +505,202 @@ impl Quicklist {
         }
     }
 
-    /// Replaces the element at `index` (< len) with `v`.
+    /// Replaces the element at `index` (< len) with `v`, as Redis 7.0's
+    /// `quicklistReplaceEntry` does: in place inside a listpack node (whatever its size
+    /// becomes), in place inside a plain node for a large `v`; a small `v` replacing a plain
+    /// node goes in after it (into the next node's head when that has room) and the plain
+    /// node is dropped; a large `v` replacing a packed element splits the node there and gets
+    /// a plain node of its own.
     pub fn replace(&mut self, index: usize, v: &[u8], threshold: usize) {
         let (ni, off) = self.locate(index);
         let large = v.len() >= threshold;
-        let fill = self.fill();
         let node = &mut self.nodes[ni];
         node.open();
-        let done = match node {
-            Node::Packed(lp) if !large => match lp.seek(off as i64) {
-                Some(p) => {
-                    let new_sz =
-                        lp.bytes() - lp.get(p).str_len() + v.len() + SIZE_ESTIMATE_OVERHEAD;
-                    let fits = !exceeds_limit(fill, new_sz, lp.len());
-                    if fits {
-                        lp.replace(p, v);
-                    }
-                    fits
+        let was_plain = match node {
+            Node::Packed(lp) if !large => {
+                if let Some(p) = lp.seek(off as i64) {
+                    lp.replace(p, v);
                 }
-                None => false,
-            },
+                return self.settle(&[ni]);
+            }
             Node::Plain(b) if large => {
                 *b = v.into();
-                true
+                return self.settle(&[ni]);
             }
-            _ => false,
+            n => n.is_plain(),
         };
-        if done {
-            self.settle(&[ni]);
+        // `v` goes in after the old element (see `insert`), then the old element goes: the
+        // plain node whole, or the last element of the listpack node cut after it.
+        self.insert(index, true, v, threshold);
+        if was_plain || self.nodes[ni].count() == 1 {
+            self.remove_node(ni);
         } else {
-            self.delete_range(index, 1);
-            self.insert(index, v, threshold);
+            if let Some(lp) = self.nodes[ni].packed_mut() {
+                if let Some(p) = lp.last() {
+                    lp.delete(p);
+                }
+            }
+            self.count -= 1;
+            self.settle(&[ni, ni + 1]);
         }
     }
 
-    /// Inserts `v` before the element at `index` (`index == len` appends).
-    pub fn insert(&mut self, index: usize, v: &[u8], threshold: usize) {
-        if index == 0 {
-            return self.push_front(v, threshold);
+    /// Removes node `i` whole.
+    fn remove_node(&mut self, i: usize) {
+        if let Some(n) = self.nodes.remove(i) {
+            self.count -= n.count();
         }
-        if index >= self.count {
-            return self.push_back(v, threshold);
+        self.settle(&[]);
+    }
+
+    /// Inserts `v` next to the element at `pivot` (< len): after it when `after`, before it
+    /// otherwise. This is Redis 7.0's `_quicklistInsert`, so nodes end up exactly as there:
+    /// * room in the pivot's node: `v` goes in next to the pivot;
+    /// * the node is full and the pivot is its last element (inserting after) or its first
+    ///   (inserting before): `v` goes to the head of the next node (the tail of the previous
+    ///   one) if that node has room, otherwise into a new node between the two;
+    /// * the node is full and the pivot inside it: the node is split at the pivot, `v` joins
+    ///   the half on its side, and the nodes around are merged where the limits allow
+    ///   ([`merge_around`](Self::merge_around));
+    /// * a large `v` (at least `threshold` bytes) gets a plain node of its own, the pivot's
+    ///   node split around it when the pivot is inside it.
+    pub fn insert(&mut self, pivot: usize, after: bool, v: &[u8], threshold: usize) {
+        if pivot >= self.count {
+            return;
         }
         let large = v.len() >= threshold;
-        let (ni, off) = self.locate(index);
-        let touched;
-        if off == 0 {
-            // Between nodes ni - 1 and ni: the tail of the first or the head of the second.
-            if self.allow_insert(ni - 1, v.len(), large) {
-                if let Some(lp) = self.nodes[ni - 1].packed_mut() {
-                    lp.push_back(v);
-                }
-            } else if self.allow_insert(ni, v.len(), large) {
-                if let Some(lp) = self.nodes[ni].packed_mut() {
-                    lp.push_front(v);
-                }
+        let (ni, off) = self.locate(pivot);
+        let n_count = self.nodes[ni].count();
+        let full = !self.allow_insert(ni, v.len(), large);
+        let at_tail = after && off + 1 == n_count;
+        let at_head = !after && off == 0;
+        let avail_next = at_tail && self.allow_insert(ni + 1, v.len(), large);
+        let avail_prev = at_head && ni > 0 && self.allow_insert(ni - 1, v.len(), large);
+        // Where a node of its own for `v` goes: right after or right before the pivot's.
+        let at = if after { ni + 1 } else { ni };
+        if large {
+            if self.nodes[ni].is_plain() || at_tail || at_head {
+                self.nodes.insert(at, single(v, true));
+                self.count += 1;
+                self.settle(&[ni, at]);
             } else {
-                self.nodes.insert(ni, single(v, large));
+                let other = self.split(ni, off, after);
+                if after {
+                    self.nodes.insert(ni + 1, Node::Packed(other));
+                    self.nodes.insert(ni + 1, single(v, true));
+                } else {
+                    self.nodes.insert(ni, Node::Packed(other));
+                    self.nodes.insert(ni + 1, single(v, true));
+                }
+                self.count += 1;
+                self.settle(&[ni, ni + 1, ni + 2]);
             }
-            touched = [ni - 1, ni, ni + 1];
-        } else if self.allow_insert(ni, v.len(), large) {
+            return;
+        }
+        let touched;
+        if !full {
             if let Some(lp) = self.nodes[ni].packed_mut() {
                 if let Some(p) = lp.seek(off as i64) {
+                    let p = if after { lp.next(p).unwrap_or_else(|| lp.end()) } else { p };
                     lp.insert_at(p, v);
                 }
             }
             touched = [ni, ni, ni];
-        } else {
-            // A full node (or a large element) in the middle: split the node there and put
-            // the element at the head of the second half, or in a node of its own.
-            let mut right = Listpack::new();
-            if let Some(lp) = self.nodes[ni].packed_mut() {
-                if let Some(p) = lp.seek(off as i64) {
-                    let mut q = Some(p);
-                    while let Some(pos) = q {
-                        push_value(&mut right, lp.get(pos));
-                        q = lp.next(pos);
-                    }
-                    let moved = right.len();
-                    lp.delete_range(p, moved);
-                }
+        } else if avail_next {
+            if let Some(lp) = self.nodes[ni + 1].packed_mut() {
+                lp.push_front(v);
             }
+            touched = [ni, ni + 1, ni + 1];
+        } else if avail_prev {
+            if let Some(lp) = self.nodes[ni - 1].packed_mut() {
+                lp.push_back(v);
+            }
+            touched = [ni - 1, ni, ni];
+        } else if at_tail || at_head {
             self.seal(ni);
-            if large {
-                self.nodes.insert(ni + 1, Node::Packed(right));
-                self.nodes.insert(ni + 1, single(v, true));
+            self.nodes.insert(at, single(v, false));
+            touched = [ni, ni + 1, ni + 1];
+        } else {
+            let mut other = self.split(ni, off, after);
+            if after {
+                other.push_front(v);
+                self.nodes.insert(ni + 1, Node::Packed(other));
             } else {
-                let mut with = Listpack::new();
-                with.push_back(v);
-                for e in right.iter() {
-                    push_value(&mut with, e);
-                }
-                self.nodes.insert(ni + 1, Node::Packed(with));
+                other.push_back(v);
+                self.nodes.insert(ni, Node::Packed(other));
             }
-            touched = [ni, ni + 1, ni + 2];
+            self.count += 1;
+            let center = if after { ni } else { ni + 1 };
+            self.merge_around(center);
+            let near: Vec<usize> = (ni.saturating_sub(2)..ni + 3).collect();
+            self.settle(&near);
+            return;
         }
         self.count += 1;
         self.settle(&touched);
+    }
+
+    /// Splits packed node `i` at element `off` (Redis's `_quicklistSplitNode`): with `after`
+    /// the node keeps elements `..=off` and the rest is returned; otherwise it keeps `off..`
+    /// and the elements before `off` are returned.
+    fn split(&mut self, i: usize, off: usize, after: bool) -> Listpack {
+        let cut = if after { off + 1 } else { off };
+        let Some(lp) = self.nodes[i].packed_mut() else { return Listpack::new() };
+        let Some(p) = lp.seek(cut as i64) else { return Listpack::new() };
+        let mut back = lp.clone();
+        lp.delete_range(p, usize::MAX);
+        if let Some(first) = back.first() {
+            back.delete_range(first, cut);
+        }
+        if after {
+            back
+        } else {
+            std::mem::replace(lp, back)
+        }
+    }
+
+    /// Whether nodes `a` and `b` may become one (Redis 7.0's `_quicklistNodeAllowMerge`: the
+    /// merged size is estimated as both sizes less [`MERGE_SAVING`]).
+    fn allow_merge(&self, a: usize, b: usize) -> bool {
+        match (self.nodes.get(a), self.nodes.get(b)) {
+            (Some(x), Some(y)) if !x.is_plain() && !y.is_plain() => !exceeds_limit(
+                self.fill(),
+                (x.sz() + y.sz()).saturating_sub(MERGE_SAVING),
+                x.count() + y.count(),
+            ),
+            _ => false,
+        }
+    }
+
+    /// Appends node `i + 1`'s elements to node `i` and drops node `i + 1`.
+    fn merge_pair(&mut self, i: usize) {
+        let Some(mut b) = self.nodes.remove(i + 1) else { return };
+        b.open();
+        if let (Some(lp), Node::Packed(src)) = (self.nodes[i].packed_mut(), &b) {
+            lp.append(src);
+        }
+    }
+
+    /// Merges the nodes around `center` after a split (Redis's `_quicklistMergeNodes`), in
+    /// its order: the two before it, the two after it, then `center` with the node before
+    /// it, then the result with the node after it.
+    fn merge_around(&mut self, mut center: usize) {
+        if center >= 2 && self.allow_merge(center - 2, center - 1) {
+            self.merge_pair(center - 2);
+            center -= 1;
+        }
+        if self.allow_merge(center + 1, center + 2) {
+            self.merge_pair(center + 1);
+        }
+        let target = if center >= 1 && self.allow_merge(center - 1, center) {
+            self.merge_pair(center - 1);
+            center - 1
+        } else {
+            center
+        };
+        if self.allow_merge(target, target + 1) {
+            self.merge_pair(target);
+        }
     }
 
     /// Deletes `n` elements starting at `start` (fewer if the list ends first).
@@ -723,6 +843,11 @@ mod tests {
     }
 
     #[test]
+    fn node_record_is_three_words() {
+        assert_eq!(std::mem::size_of::<Node>(), 24);
+    }
+
+    #[test]
     fn limits() {
         assert_eq!(node_limit(-2), (8192, usize::MAX));
         assert_eq!(node_limit(-9), (65536, usize::MAX));
@@ -801,7 +926,7 @@ mod tests {
         ql.replace(2, &[b'C'; 120], 100);
         model[2] = vec![b'C'; 120];
         check(&ql, &model);
-        ql.insert(7, &[b'I'; 200], 100);
+        ql.insert(7, false, &[b'I'; 200], 100);
         model.insert(7, vec![b'I'; 200]);
         check(&ql, &model);
     }
@@ -830,10 +955,11 @@ mod tests {
                         ql.push_back(&v, threshold);
                         model.push_back(v);
                     }
-                    3 => {
-                        let i = rnd(len + 1) as usize;
-                        ql.insert(i, &v, threshold);
-                        model.insert(i, v);
+                    3 if len > 0 => {
+                        let pivot = rnd(len) as usize;
+                        let after = rnd(2) == 0;
+                        ql.insert(pivot, after, &v, threshold);
+                        model.insert(pivot + usize::from(after), v);
                     }
                     4 if len > 0 => {
                         let i = rnd(len) as usize;
@@ -860,6 +986,54 @@ mod tests {
             }
             check(&ql, &model);
         }
+    }
+
+    /// Node sizes head to tail.
+    fn shape(ql: &Quicklist) -> Vec<usize> {
+        ql.nodes.iter().map(Node::count).collect()
+    }
+
+    #[test]
+    fn insert_places_like_redis() {
+        let filled = |counts: &[usize]| {
+            let mut k = 0u64;
+            let nodes = counts
+                .iter()
+                .map(|&c| {
+                    let mut lp = Listpack::new();
+                    for _ in 0..c {
+                        lp.push_back(k.to_string().as_bytes());
+                        k += 1;
+                    }
+                    NewNode::Packed(lp)
+                })
+                .collect();
+            Quicklist::from_nodes(nodes, 4, 0)
+        };
+        // Full node, pivot inside: split at the pivot, merges limited by the fill.
+        let mut ql = filled(&[4, 4]);
+        ql.insert(1, true, b"x", 1 << 30);
+        assert_eq!(shape(&ql), vec![2, 3, 4]);
+        let mut ql = filled(&[4, 4]);
+        ql.insert(2, false, b"x", 1 << 30);
+        assert_eq!(shape(&ql), vec![3, 2, 4]);
+        // Full node, pivot at its tail, next node full: a new node between them.
+        let mut ql = filled(&[4, 4]);
+        ql.insert(3, true, b"x", 1 << 30);
+        assert_eq!(shape(&ql), vec![4, 1, 4]);
+        // Pivot at the head of a full node, inserting before: the previous node's tail
+        // would do, but the pivot's own node is tried first.
+        let mut ql = filled(&[4]);
+        ql.insert(0, false, b"x", 1 << 30);
+        assert_eq!(shape(&ql), vec![1, 4]);
+        let mut ql = filled(&[2, 4]);
+        ql.insert(2, false, b"x", 1 << 30);
+        assert_eq!(shape(&ql), vec![3, 4]);
+        // Not full: next to the pivot in its own node, even at a node boundary.
+        let mut ql = filled(&[2, 2]);
+        ql.insert(1, true, b"x", 1 << 30);
+        assert_eq!(shape(&ql), vec![3, 2]);
+        assert_eq!(ql.get(2).as_deref(), Some(&b"x"[..]));
     }
 
     #[test]

@@ -485,7 +485,7 @@ fn linsert(ctx: &mut Ctx<'_>) -> CmdResult {
     });
     match at {
         Some(i) => {
-            l.insert(if after { i + 1 } else { i }, v);
+            l.insert(i, after, v);
             let len = l.len();
             ctx.db.dirty(1);
             ctx.out.int(len as i64);

@@ -216,14 +216,15 @@ impl List {
         }
     }
 
-    /// Inserts `v` before position `i` (`i == len` appends), without conversion.
-    pub fn insert(&mut self, i: usize, v: &[u8]) {
+    /// Inserts `v` after (`after`) or before the element at position `pivot` (< len), without
+    /// conversion. A quicklist places it as Redis's `_quicklistInsert` does.
+    pub fn insert(&mut self, pivot: usize, after: bool, v: &[u8]) {
         match &mut self.repr {
             Repr::Packed(lp) => {
-                let p = lp.seek(i as i64).unwrap_or_else(|| lp.end());
+                let p = lp.seek((pivot + usize::from(after)) as i64).unwrap_or_else(|| lp.end());
                 lp.insert_at(p, v);
             }
-            Repr::Quick(ql) => ql.insert(i, v, packed_threshold()),
+            Repr::Quick(ql) => ql.insert(pivot, after, v, packed_threshold()),
         }
     }
 

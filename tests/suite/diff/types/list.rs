@@ -250,3 +250,169 @@ fn list_traffic_with_small_nodes() {
         assert_eq!(x, y, "seed {seed}: final digests differ");
     }
 }
+
+/// One node-layout run: the list settings on both servers and how elements look.
+struct Layout {
+    fill: &'static str,
+    depth: &'static str,
+    /// Elements: short ones (count-limited nodes) or 200- and 500-byte ones (4 KiB nodes).
+    long: bool,
+}
+
+/// An element from a small pool, so LINSERT pivots and LREM targets often exist. The long
+/// form pads to 200 or 500 bytes: with only those two entry sizes (204 and 504 bytes) a
+/// listpack never lands in the 8-byte window where 7.2's listpack-to-quicklist conversion
+/// (`lpBytes + len > 4096`) and 7.0's node-full test (`sz + len + 8 > 4096`) disagree, so
+/// both servers keep the same nodes (see "Lists" in tests/ALLOWED_DIFFERENCES.md).
+fn layout_value(rng: &mut crate::diff::generator::Rng, long: bool) -> Vec<u8> {
+    let tag = ["a", "b", "c", "d", "e", "f", "g", "h"][rng.below(8)];
+    if long {
+        let n = if rng.chance(1, 3) { 500 } else { 200 };
+        let mut v = tag.as_bytes().to_vec();
+        v.resize(n, b'.');
+        v
+    } else {
+        match rng.below(6) {
+            0 => rng.below(20).to_string().into_bytes(),
+            1 => format!("{tag}-{}", "x".repeat(rng.below(40))).into_bytes(),
+            _ => tag.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// A random list command on `key` that changes node layout (pushes, LINSERT, LSET, LREM,
+/// LTRIM, pops), lists kept to a few dozen elements.
+fn layout_command(
+    rng: &mut crate::diff::generator::Rng,
+    key: &[u8],
+    len: usize,
+    long: bool,
+) -> Vec<Vec<u8>> {
+    let mut a: Vec<Vec<u8>> = Vec::new();
+    let idx = |rng: &mut crate::diff::generator::Rng| {
+        let n = len.max(1) as i64;
+        let i = rng.below(2 * n as usize) as i64 - n;
+        i.to_string().into_bytes()
+    };
+    match rng.below(20) {
+        0..=3 if len < 80 => {
+            a.push(b(if rng.chance(1, 2) { "LPUSH" } else { "RPUSH" }));
+            a.push(key.to_vec());
+            for _ in 0..1 + rng.below(4) {
+                a.push(layout_value(rng, long));
+            }
+        }
+        4..=8 => {
+            a.push(b("LINSERT"));
+            a.push(key.to_vec());
+            a.push(b(if rng.chance(1, 2) { "BEFORE" } else { "AFTER" }));
+            a.push(layout_value(rng, long));
+            a.push(layout_value(rng, long));
+        }
+        9..=11 => {
+            a.push(b("LSET"));
+            a.push(key.to_vec());
+            a.push(idx(rng));
+            a.push(layout_value(rng, long));
+        }
+        12 | 13 => {
+            a.push(b("LREM"));
+            a.push(key.to_vec());
+            a.push((rng.below(5) as i64 - 2).to_string().into_bytes());
+            a.push(layout_value(rng, long));
+        }
+        14 => {
+            a.push(b("LTRIM"));
+            a.push(key.to_vec());
+            a.push(rng.below(3).to_string().into_bytes());
+            a.push((-1 - rng.below(3) as i64).to_string().into_bytes());
+        }
+        15 | 16 => {
+            a.push(b(if rng.chance(1, 2) { "LPOP" } else { "RPOP" }));
+            a.push(key.to_vec());
+            if rng.chance(1, 2) {
+                a.push((1 + rng.below(3)).to_string().into_bytes());
+            }
+        }
+        _ => {
+            a.push(b("LPOS"));
+            a.push(key.to_vec());
+            a.push(layout_value(rng, long));
+        }
+    }
+    a
+}
+
+/// Quicklist node layout identical to the reference: with small `list-max-listpack-size`
+/// (4 elements, and 4 KiB with elements sized to reach it) and `list-compress-depth` 0 and 1
+/// on both servers, random pushes, LINSERT, LSET, LREM, LTRIM and pops, after each of which
+/// the command's reply, `DUMP key` (which holds the node boundaries and every listpack's
+/// bytes) and OBJECT ENCODING (7.2's `listpack` for a single small node normalised) are
+/// compared. `FERRODIS_SEED` overrides the seeds; the seed is printed on failure.
+#[test]
+fn list_node_layout_matches_reference() {
+    let layouts = [
+        Layout { fill: "4", depth: "0", long: false },
+        Layout { fill: "4", depth: "1", long: false },
+        Layout { fill: "-1", depth: "0", long: true },
+        Layout { fill: "-1", depth: "1", long: true },
+    ];
+    let seeds = crate::diff::seeds(&[21, 22, 23, 24]);
+    let steps = crate::diff::steps(600);
+    for seed in seeds {
+        let layout = &layouts[(seed % 4) as usize];
+        let mut p = Pair::start(&["--enable-debug-command", "yes"]);
+        for setting in
+            [["list-max-listpack-size", layout.fill], ["list-compress-depth", layout.depth]]
+        {
+            let (x, y) = p.both(&["CONFIG", "SET", setting[0], setting[1]]);
+            assert_eq!((x.as_slice(), y.as_slice()), (&b"+OK\r\n"[..], &b"+OK\r\n"[..]));
+        }
+        let mut rng = crate::diff::generator::Rng::new(seed);
+        let keys: [&[u8]; 2] = [b"ql:a", b"ql:b"];
+        let mut history: Vec<String> = Vec::new();
+        let (mut max_nodes, mut splits_seen) = (0usize, 0usize);
+        for step in 0..steps {
+            let key = keys[rng.below(2)];
+            let (len, _) = p.both(&[b"LLEN".as_slice(), key]);
+            let len: usize = String::from_utf8_lossy(&len[1..]).trim().parse().unwrap_or(0);
+            let argv = layout_command(&mut rng, key, len, layout.long);
+            history.push(show_cmd(&argv));
+            if argv[0] == b"LINSERT" && len > 8 {
+                splits_seen += 1;
+            }
+            let checks = [
+                argv.clone(),
+                vec![b("DUMP"), key.to_vec()],
+                vec![b("OBJECT"), b("ENCODING"), key.to_vec()],
+            ];
+            for c in checks {
+                let (ours, theirs) = p.both(&c);
+                // DUMP byte for byte (the generic rules compare DUMP by content only).
+                let same =
+                    ours == theirs || (c[0] != b"DUMP" && diff_equivalent(&c, &ours, &theirs));
+                if !same {
+                    let recent = history[history.len().saturating_sub(12)..].join("\n  ");
+                    let (lr, _) = p.both(&["LRANGE", "ql:a", "0", "-1"]);
+                    panic!(
+                        "seed {seed} (fill {} depth {}) step {step}: {}\n ours:   {}\n theirs: {}\nrecent:\n  {recent}\nql:a: {}",
+                        layout.fill,
+                        layout.depth,
+                        show_cmd(&c),
+                        show_reply(&ours),
+                        show_reply(&theirs),
+                        show_reply(&lr)
+                    );
+                }
+            }
+            let dbg = p.a.cmd(&[b"DEBUG".as_slice(), b"OBJECT", key]);
+            let nodes = String::from_utf8_lossy(&dbg)
+                .split(' ')
+                .find_map(|f| f.strip_prefix("ql_nodes:").and_then(|n| n.parse().ok()))
+                .unwrap_or(0);
+            max_nodes = max_nodes.max(nodes);
+        }
+        // The lists grew to many nodes, and LINSERT found pivots inside them.
+        assert!(max_nodes >= 8 && splits_seen > 20, "seed {seed}: {max_nodes} {splits_seen}");
+    }
+}

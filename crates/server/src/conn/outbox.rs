@@ -38,8 +38,7 @@ pub struct Round {
 impl Round {
     /// Creates the worker's round and spawns its flusher (call inside the worker's LocalSet).
     pub fn start() -> Rc<Round> {
-        let round =
-            Rc::new(Round { queue: RefCell::new(Vec::new()), flusher: RefCell::new(None) });
+        let round = Rc::new(Round { queue: RefCell::new(Vec::new()), flusher: RefCell::new(None) });
         tokio::task::spawn_local(flusher(round.clone()));
         round
     }

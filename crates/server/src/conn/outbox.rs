@@ -8,7 +8,7 @@
 //! already queued (every connection the same driver poll made ready) and writes each queued
 //! outbox with one `try_write`. That costs one task poll per round and no extra syscall,
 //! where a `yield_now` per connection cost an extra zero-timeout driver poll per round (see
-//! docs/PERFORMANCE.md, "Deferred replies").
+//! docs/PERFORMANCE.md, "Reply scheduling").
 //!
 //! A reply the socket cannot take whole is finished by a task of its own, which waits for
 //! the socket to become writable; meanwhile the bytes left are published as the client's

@@ -1,8 +1,9 @@
 //! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET. Differential against
 //! the reference wherever the reply is deterministic (HELLO's version and id are masked).
 
-use super::client::{closed_quickly, field, info};
-use ferrodis_tests::{Pair, RawConn, TestServer};
+use super::client::{closed_quickly, field, info, lines};
+use ferrodis_tests::{encode, Pair, Proc, RawConn, Reference, TestServer};
+use std::time::{Duration, Instant};
 
 #[test]
 fn ping_echo_select_match_reference() {
@@ -236,4 +237,89 @@ fn reset_restores_a_fresh_connection() {
     assert_eq!(c.cmd(&["CLIENT", "NO-TOUCH", "on"]), b"+OK\r\n");
     assert_eq!(c.cmd(&["RESET"]), b"+RESET\r\n");
     assert_eq!(field(&info(&mut c), "flags"), "N");
+}
+
+/// `omem` of client `id` in CLIENT LIST, polled until `done` accepts it (5 s at most).
+fn wait_omem(admin: &mut RawConn, id: &str, done: impl Fn(u64) -> bool) -> u64 {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let l = lines(&admin.cmd(&["CLIENT", "LIST", "ID", id]));
+        let omem: u64 = field(&l[0], "omem").parse().expect("omem");
+        if done(omem) || Instant::now() > deadline {
+            return omem;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Replies too big for the socket (the client reads nothing for a while) are finished later
+/// without holding up other clients, show as pending output (`omem`) meanwhile, and arrive
+/// whole and in order, followed by the replies to what the client sent after them.
+#[test]
+fn big_replies_finish_in_order_while_others_run() {
+    for srv in [TestServer::start(), Reference::start()] {
+        let srv: &Proc = &srv;
+        let mut admin = srv.raw();
+        let big = "y".repeat(1 << 20);
+        assert_eq!(admin.cmd(&["SET", "big", &big]), b"+OK\r\n");
+        let mut slow = srv.raw();
+        let id = String::from_utf8_lossy(&slow.cmd(&["CLIENT", "ID"]))
+            .trim_start_matches(':')
+            .trim_end()
+            .to_string();
+        let mut req = Vec::new();
+        for i in 0..8 {
+            req.extend(encode(&["GET", "big"]));
+            req.extend(encode(&["ECHO", &i.to_string()]));
+        }
+        slow.send(&req);
+        let mut other = srv.raw();
+        for i in 1..=200 {
+            assert_eq!(other.cmd(&["INCR", "n"]), format!(":{i}\r\n").as_bytes());
+        }
+        assert!(wait_omem(&mut admin, &id, |m| m > 0) > 0, "no pending output shown");
+        slow.send(&encode(&["ECHO", "tail"]));
+        let whole = format!("${}\r\n{big}\r\n", big.len());
+        for i in 0..8 {
+            assert!(slow.read_reply() == whole.as_bytes(), "reply {i} not whole");
+            assert_eq!(slow.read_reply(), format!("$1\r\n{i}\r\n").as_bytes());
+        }
+        assert_eq!(slow.read_reply(), b"$4\r\ntail\r\n");
+        assert_eq!(wait_omem(&mut admin, &id, |m| m == 0), 0);
+        assert_eq!(slow.cmd(&["PING"]), b"+PONG\r\n");
+    }
+}
+
+/// A client that sends its requests and closes its sending side right away still gets
+/// every reply before the server closes the connection.
+#[test]
+fn half_closed_client_gets_every_reply() {
+    let p = Pair::start(&[]);
+    let mut req = Vec::new();
+    for i in 0..50 {
+        req.extend(encode(&["SET", &format!("k{i}"), &i.to_string()]));
+        req.extend(encode(&["GET", &format!("k{i}")]));
+    }
+    req.extend(encode(&["QUIT"]));
+    for srv in [&p.ours, &p.reference] {
+        let mut c = srv.raw();
+        c.send(&encode(&["ECHO", "lone"]));
+        c.shutdown_write();
+        assert_eq!(
+            c.read_until_close_or_quiet(Duration::from_secs(5)),
+            (b"$4\r\nlone\r\n".to_vec(), true)
+        );
+        let mut c = srv.raw();
+        c.send(&req);
+        c.shutdown_write();
+        let (got, closed) = c.read_until_close_or_quiet(Duration::from_secs(5));
+        assert!(closed);
+        let mut want = Vec::new();
+        for i in 0..50 {
+            want.extend_from_slice(b"+OK\r\n");
+            want.extend(format!("${}\r\n{i}\r\n", i.to_string().len()).bytes());
+        }
+        want.extend_from_slice(b"+OK\r\n");
+        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+    }
 }

@@ -67,7 +67,7 @@ pub fn block(
 pub async fn wait(
     srv: &Server,
     client: &mut Client,
-    stream: &mut tokio::net::TcpStream,
+    stream: &mut tokio::net::tcp::OwnedReadHalf,
     rbuf: &mut BytesMut,
     out: &mut ReplyBuf,
     stats: &WorkerStats,

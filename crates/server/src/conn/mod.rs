@@ -4,7 +4,8 @@
 //!    never by a client-declared length).
 //! 2. Parse every complete request in the buffer and dispatch each in order; replies
 //!    accumulate in one [`ReplyBuf`].
-//! 3. Write the whole batch of replies with as few syscalls as possible, then read again.
+//! 3. Hand the batch's replies to the connection's [`outbox::Outbox`], which writes them at
+//!    the end of the worker's round together with every other connection's, then read again.
 //!
 //! A protocol error writes Redis's error and closes the connection after the reply, as Redis
 //! does. A query buffer past `client-query-buffer-limit` closes the connection. A panic in a
@@ -12,24 +13,31 @@
 //! serving everyone else (DESIGN.md §7).
 
 pub mod client;
+pub mod outbox;
 
-use std::sync::atomic::Ordering;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use bytes::{Buf, BytesMut};
 use resp::parse::{Limits, Parsed, RequestParser};
 use resp::ReplyBuf;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 
 use crate::cmd::dispatch;
 use crate::server::Server;
 use crate::stats::WorkerStats;
 use client::Client;
+use outbox::{Outbox, Round};
 
 const READ_CHUNK: usize = 16 * 1024;
 
-/// Serves one accepted connection until it closes.
-pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<WorkerStats>) {
+/// Serves one accepted connection until it closes; `round` is the worker's (see [`outbox`]).
+pub async fn serve(
+    srv: Arc<Server>,
+    sock: std::net::TcpStream,
+    stats: Arc<WorkerStats>,
+    round: Rc<Round>,
+) {
     let _ = sock.set_nodelay(true);
     let (Ok(peer), Ok(local)) = (sock.peer_addr(), sock.local_addr()) else { return };
     let dup = sock.try_clone().ok();
@@ -37,8 +45,10 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
     if sock.set_nonblocking(true).is_err() {
         return;
     }
-    let Ok(mut stream) = tokio::net::TcpStream::from_std(sock) else { return };
+    let Ok(stream) = tokio::net::TcpStream::from_std(sock) else { return };
+    let (mut stream, wr) = stream.into_split();
     let info = srv.clients.register(peer, local, fd, dup);
+    let outbox = Outbox::new(wr, info.clone());
     stats.connection();
     let needs_auth = srv.config.settings().requirepass.is_some();
     let mut client = Client::new(info.clone(), !needs_auth);
@@ -50,15 +60,19 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
     // read.
     let mut skip_read = false;
     'conn: loop {
+        // A read that filled the buffer may have left input in the socket.
+        let mut more_input = false;
         if !skip_read {
             if rbuf.capacity() - rbuf.len() < READ_CHUNK / 2 {
                 let grow = rbuf.len().max(READ_CHUNK);
                 rbuf.reserve(grow);
             }
+            let room = rbuf.capacity() - rbuf.len();
             let n = match stream.read_buf(&mut rbuf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
+            more_input = n == room;
             stats.net_in(n as u64);
             info.set_qbuf(rbuf.len(), rbuf.capacity());
         }
@@ -78,8 +92,11 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             );
             break;
         }
+        // Nothing more runs while earlier replies wait for the socket to take them.
+        if outbox.stalled() && !outbox.drained().await {
+            break;
+        }
         let mut pos = 0;
-        let mut batch_commands = 0usize;
         let batch = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop {
             let limits = Limits {
                 max_bulk_len: settings.proto_max_bulk_len,
@@ -90,7 +107,6 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
                 Ok(Parsed::Complete { consumed }) => {
                     let argv = parser.argv(&rbuf[pos..]);
                     if !argv.is_empty() {
-                        batch_commands += 1;
                         dispatch::execute(&srv, &mut client, &mut out, argv, &stats);
                     }
                     pos += consumed;
@@ -122,7 +138,8 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
         if client.blocked.is_some() {
             // Send what ran before the blocking command, then wait for its answer.
             durable(&srv, &out).await;
-            if !flush(&mut stream, &mut out, &info, &stats, true).await {
+            hand_over(&outbox, &mut out, &stats);
+            if !outbox.flushed().await {
                 break 'conn;
             }
             if !crate::blocking::wait::wait(
@@ -139,15 +156,27 @@ pub async fn serve(srv: Arc<Server>, sock: std::net::TcpStream, stats: Arc<Worke
             }
             skip_read = true;
         }
-        let waited = durable(&srv, &out).await;
-        if !flush(&mut stream, &mut out, &info, &stats, waited || batch_commands <= 1).await {
-            break 'conn;
+        if durable(&srv, &out).await {
+            // After a group-commit wait the round is over: write at once.
+            hand_over(&outbox, &mut out, &stats);
+            outbox.write_out();
+        } else if !out.is_empty() {
+            hand_over(&outbox, &mut out, &stats);
+            round.defer(&outbox);
         }
-        if client.close_after_reply || info.is_killed() {
+        if client.close_after_reply || info.is_killed() || outbox.broken() {
             break;
         }
+        if more_input {
+            // Let the other connections' batches of this round run (and the replies go
+            // out) before executing more of this client's input.
+            tokio::task::yield_now().await;
+        }
     }
-    let _ = stream.shutdown().await;
+    // What was answered goes out before the socket closes (dropping the last handle of the
+    // outbox shuts the write side down).
+    outbox.flushed().await;
+    drop(outbox);
     crate::multi::unwatch_all(&srv, &mut client);
     srv.clients.unregister(info.id);
 }
@@ -159,46 +188,12 @@ async fn durable(srv: &Server, out: &ReplyBuf) -> bool {
     !out.is_empty() && crate::persist::aof::wait_durable(srv).await
 }
 
-/// Writes the accumulated replies; false if the connection broke.
-async fn flush(
-    stream: &mut tokio::net::TcpStream,
-    out: &mut ReplyBuf,
-    info: &client::ClientInfo,
-    stats: &WorkerStats,
-    write_now: bool,
-) -> bool {
+/// Moves a batch of replies into the outbox.
+fn hand_over(outbox: &Outbox, out: &mut ReplyBuf, stats: &WorkerStats) {
     if !out.is_empty() {
-        // After a pipelined batch, let every other connection with input ready on this
-        // worker run its batch first, then write: replies go out together at the end of
-        // the round, as Redis writes in beforeSleep, so a client process is woken once per
-        // round instead of once per connection (bench/wakeups.py: 51 -> 4 wakeups per 1,000
-        // requests at -P 16). A lone request is answered at once (`write_now`): on a quiet
-        // machine yielding there too gave +1% requests/s (both servers sit at
-        // redis-benchmark's limit) for 4-8% more server CPU per request. After a
-        // group-commit wait the round is over anyway.
-        if !write_now {
-            tokio::task::yield_now().await;
-        }
         stats.net_out(out.len() as u64);
-        // Try the write at once; only output that has to wait for the socket is published
-        // as pending (CLIENT LIST omem/events), so a reply already delivered never shows.
-        let bytes = out.as_bytes();
-        info.rbp.store(bytes.len(), Ordering::Relaxed);
-        let done = match stream.try_write(bytes) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => 0,
-            Err(_) => return false,
-        };
-        if done < bytes.len() {
-            info.set_pending_output(bytes.len() - done);
-            if stream.write_all(&bytes[done..]).await.is_err() {
-                return false;
-            }
-            info.set_pending_output(0);
-        }
-        out.clear();
+        outbox.push(out);
     }
-    true
 }
 
 #[cfg(unix)]

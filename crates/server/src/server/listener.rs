@@ -69,11 +69,13 @@ pub fn spawn_workers(srv: &Arc<Server>) -> Vec<UnboundedSender<std::net::TcpStre
                 let local = tokio::task::LocalSet::new();
                 let stats = srv.stats.register();
                 local.block_on(&rt, async move {
+                    let round = crate::conn::outbox::Round::start();
                     while let Some(sock) = rx.recv().await {
                         let srv = srv.clone();
                         let stats = stats.clone();
+                        let round = round.clone();
                         tokio::task::spawn_local(async move {
-                            crate::conn::serve(srv, sock, stats).await;
+                            crate::conn::serve(srv, sock, stats, round).await;
                         });
                     }
                 });

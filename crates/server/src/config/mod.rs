@@ -64,6 +64,8 @@ pub struct Settings {
     pub maxmemory_policy: String,
     pub worker_threads: usize,
     pub keyspace_shards: usize,
+    /// `worker-idle-spin-ns` (server/idle.rs).
+    pub worker_idle_spin_ns: u64,
     /// maxmemory in bytes (0 = no limit).
     pub maxmemory: u64,
     pub maxmemory_samples: u32,
@@ -661,6 +663,7 @@ fn build_settings(values: &[String]) -> Settings {
         maxmemory_policy: get("maxmemory-policy").to_string(),
         worker_threads: int("worker-threads") as usize,
         keyspace_shards: int("keyspace-shards") as usize,
+        worker_idle_spin_ns: int("worker-idle-spin-ns") as u64,
         maxmemory: uint("maxmemory"),
         maxmemory_samples: int("maxmemory-samples") as u32,
         lfu_log_factor: int("lfu-log-factor") as u32,

@@ -675,4 +675,6 @@ pub static PARAMS: &[Param] = &[
     // ferrodis's own: threads and shards (0 = one per core / 16 per database).
     p("worker-threads", Kind::Int { min: 0, max: 1024 }, "0").flags(IMMUTABLE),
     p("keyspace-shards", Kind::Int { min: 0, max: 16384 }, "0").flags(IMMUTABLE),
+    // How long a busy worker spins before it blocks in epoll_wait (server/idle.rs).
+    p("worker-idle-spin-ns", Kind::Int { min: 0, max: 1000000 }, "1000").flags(IMMUTABLE),
 ];

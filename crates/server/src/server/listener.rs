@@ -65,7 +65,14 @@ pub fn spawn_workers(srv: &Arc<Server>) -> Vec<UnboundedSender<std::net::TcpStre
         std::thread::Builder::new()
             .name(format!("worker-{i}"))
             .spawn(move || {
-                let rt = current_thread_runtime();
+                let spin =
+                    std::time::Duration::from_nanos(srv.config.settings().worker_idle_spin_ns);
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .on_thread_park(move || super::idle::before_park(spin))
+                    .on_thread_unpark(super::idle::after_unpark)
+                    .build()
+                    .expect("invariant: a current-thread runtime can be built");
                 let local = tokio::task::LocalSet::new();
                 let stats = srv.stats.register();
                 local.block_on(&rt, async move {

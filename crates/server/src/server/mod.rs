@@ -6,12 +6,14 @@
 //! * `worker-threads` **worker** threads (default: one per core the process may run on) each
 //!   run a single-threaded tokio runtime; a connection lives on one worker for its whole life
 //!   and its commands execute right there, taking the shard locks they need
-//!   (`executor.rs`), with no hand-off to another thread;
+//!   (`executor.rs`), with no hand-off to another thread; a busy worker spins a moment
+//!   before it blocks (`idle.rs`);
 //! * one **cron** thread runs the periodic jobs at `hz` (`cron.rs`): active expiry, LRU clock,
 //!   client timeouts, incremental rehashing.
 
 pub mod cron;
 pub mod executor;
+pub mod idle;
 pub mod listener;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};

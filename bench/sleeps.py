@@ -36,6 +36,7 @@ from common import Server, resp  # noqa: E402
 
 # Custom commands (as compare.py's collections suite runs them); anything else is `-t NAME`.
 CUSTOM = {"zrank": ["ZRANK", "zbench", "member:__rand_int__"],
+          "zrange": ["ZRANGE", "zbench", "0", "9", "WITHSCORES"],
           "lrange_100": ["LRANGE", "mylist", "0", "99"]}
 
 

@@ -4,7 +4,7 @@
 //! Intentional differences from the reference redis-server 7.0.15 (we follow Redis 7.2):
 //! * `port` and `dir` differ because each server runs on its own port in its own directory;
 //!   each is checked against its own value instead.
-//! * ferrodis adds `worker-threads` and `keyspace-shards`, and the 7.2 parameters
+//! * ferrodis adds `worker-threads`, `keyspace-shards` and `worker-idle-spin-ns`, and the 7.2 parameters
 //!   `locale-collate`, `cluster-announce-human-nodename`, `set-max-listpack-entries` and
 //!   `set-max-listpack-value`, which 7.0 lacks.
 //! * `loglevel` accepts 7.2's `nothing`, so its enum error lists one more value.
@@ -25,6 +25,7 @@ use ferrodis_tests::{ferrodis_bin, free_port, temp_dir, Pair, RawConn, TestServe
 const OURS_ONLY: &[&str] = &[
     "worker-threads",
     "keyspace-shards",
+    "worker-idle-spin-ns",
     "locale-collate",
     "cluster-announce-human-nodename",
     "set-max-listpack-entries",

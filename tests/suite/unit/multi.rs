@@ -425,6 +425,12 @@ fn client_list_shows_the_transaction_and_a_dirty_watch() {
         r.starts_with("*3\r\n+OK\r\n$") && r.contains("db0:keys=2,") && r.ends_with(":2\r\n"),
         "{r}"
     );
+    // ... also when it comes first, with a watched key (whose shard EXEC checks under lock).
+    for cmd in [&["WATCH", "z"][..], &["MULTI"], &["INFO", "keyspace"], &["INCR", "z"]] {
+        a.cmd(cmd);
+    }
+    let r = s(a.cmd(&["EXEC"]));
+    assert!(r.starts_with("*2\r\n$") && r.ends_with(":3\r\n"), "{r}");
 }
 
 #[test]

@@ -216,9 +216,12 @@ pub fn exec(ctx: &mut Ctx<'_>) -> CmdResult {
             db_index = segment_pairs(ks, &state.cmds[range.clone()], db_index, &mut pairs);
             locks = ks.lock_pairs(pairs);
         }
-        // A command that locks for itself runs with nothing held.
-        sub.db.locks =
-            if *locked { std::mem::replace(&mut locks, Locks::None) } else { Locks::None };
+        // A command that locks for itself runs with nothing held (not even the watched
+        // keys' shards the first lock set took).
+        sub.db.locks = std::mem::replace(&mut locks, Locks::None);
+        if !*locked {
+            sub.db.locks = Locks::None;
+        }
         run_segment(&mut sub, &state.cmds[range.clone()]);
         sub.db.locks = Locks::None;
     }

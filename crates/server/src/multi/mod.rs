@@ -11,7 +11,7 @@
 //!    and of every WATCHed key are locked at once, in sorted order;
 //! 2. with them held, a watched key touched since WATCH (the client's `DIRTY_CAS` bit) or
 //!    expired since then aborts the transaction with a null array;
-//! 3. each command runs through `dispatch::run` on the held shards, with blocking commands
+//! 3. each command runs through `dispatch::run_in` on the held shards, with blocking commands
 //!    answering at once (`deny_blocking`), its reply appended to EXEC's array;
 //! 4. the transaction's propagation records are emitted together, wrapped in MULTI ... EXEC
 //!    when there is more than one (Redis 7.0's `propagatePendingCommands`);

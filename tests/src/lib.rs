@@ -215,6 +215,18 @@ impl Proc {
         proc_status_kb(self.child.id(), "VmSize")
     }
 
+    /// Waits until the server has loaded its dataset (it answers -LOADING meanwhile);
+    /// returns the connection it polled with.
+    pub fn wait_loaded(&self) -> RawConn {
+        let mut c = self.raw();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !c.cmd_str(&["INFO", "persistence"]).contains("\nloading:0\r\n") {
+            assert!(Instant::now() < deadline, "dataset still loading");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        c
+    }
+
     /// Asserts the server still serves a new client: PING, then a SET/GET round trip.
     pub fn assert_serving(&self) {
         let mut c = self.raw();
@@ -451,6 +463,40 @@ impl RawConn {
         let mut buf = [0u8; 1];
         matches!(self.r.read(&mut buf), Ok(0) | Err(_))
     }
+
+    /// The value of a field of `INFO <section>`.
+    pub fn info_field(&mut self, section: &str, name: &str) -> String {
+        let t = self.cmd_str(&["INFO", section]);
+        let prefix = format!("{name}:");
+        t.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {name} in INFO {section}"))
+            .trim()
+            .to_string()
+    }
+
+    /// Polls INFO until the server counts `n` blocked clients (never sleeps blindly).
+    pub fn wait_blocked(&mut self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.info_field("clients", "blocked_clients") != n.to_string() {
+            assert!(Instant::now() < deadline, "blocked_clients never reached {n}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// Runs `scenario` once against ferrodis and once against redis-server, both started with
+/// `args`, and asserts that what it returns (a transcript of replies) is equal.
+pub fn compare_with_reference<T: PartialEq + std::fmt::Debug>(
+    args: &[&str],
+    scenario: impl Fn(&Proc) -> T,
+) -> T {
+    let ours = TestServer::start_with(args);
+    let reference = Reference::start_with(args);
+    let a = scenario(&ours);
+    let b = scenario(&reference);
+    assert_eq!(a, b, "ferrodis (left) and redis-server (right) differ");
+    a
 }
 
 /// Encodes a multibulk request.

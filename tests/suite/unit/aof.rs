@@ -20,18 +20,8 @@ fn start_aof(dir: &Path, extra: &[&str]) -> Proc {
     let mut args = vec!["--dir", d.as_str(), "--appendonly", "yes"];
     args.extend_from_slice(extra);
     let p = TestServer::start_with(&args);
-    wait_loaded(&p);
+    p.wait_loaded();
     p
-}
-
-/// Waits until the server has loaded its dataset (it answers -LOADING meanwhile).
-fn wait_loaded(p: &Proc) {
-    let mut c = p.raw();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !c.cmd_str(&["INFO", "persistence"]).contains("\nloading:0\r\n") {
-        assert!(Instant::now() < deadline, "dataset still loading");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// SHUTDOWN and wait for the process to end.
@@ -791,7 +781,7 @@ fn rewrite_without_preamble_writes_a_commands_base_both_servers_load() {
         "yes",
     ]);
     let mut c = r.raw();
-    wait_loaded(&r);
+    r.wait_loaded();
     check_dataset(&mut c);
     assert_eq!(c.cmd_str(&["DEBUG", "DIGEST"]), digest);
 }
@@ -817,7 +807,7 @@ fn save_runs_while_an_aof_rewrite_is_in_progress() {
     // The dump SAVE wrote holds the whole dataset.
     let d = s(&dir);
     let p = TestServer::start_with(&["--dir", d.as_str()]);
-    wait_loaded(&p);
+    p.wait_loaded();
     let mut c = p.raw();
     assert_eq!(c.cmd_str(&["DBSIZE"]), ":2001\r\n");
     assert_eq!(c.cmd_str(&["GET", "during"]), "$7\r\nrewrite\r\n");

@@ -8,51 +8,23 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use ferrodis_tests::{Pair, Proc, RawConn, Reference, TestServer};
+use ferrodis_tests::{compare_with_reference, Pair, Proc, RawConn, TestServer};
 
 type Transcript = Vec<String>;
 
 /// Runs `scenario` against ferrodis and the reference and asserts equal transcripts.
 fn compare(scenario: impl Fn(&Proc) -> Transcript) -> Transcript {
-    let ours = TestServer::start();
-    let reference = Reference::start();
-    let a = scenario(&ours);
-    let b = scenario(&reference);
-    assert_eq!(a, b, "ferrodis (left) and redis-server (right) differ");
-    a
+    compare_with_reference(&[], scenario)
 }
 
 fn s(reply: Vec<u8>) -> String {
     String::from_utf8_lossy(&reply).into_owned()
 }
 
-/// The value of an INFO field.
-fn info_field(c: &mut RawConn, name: &str) -> String {
-    let t = s(c.cmd(&["INFO", "clients"]));
-    let prefix = format!("{name}:");
-    t.lines()
-        .find_map(|l| l.strip_prefix(&prefix))
-        .unwrap_or_else(|| panic!("no {name} in INFO"))
-        .trim()
-        .to_string()
-}
-
-/// Polls INFO until `blocked_clients` is `n`.
-fn wait_blocked(c: &mut RawConn, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        if info_field(c, "blocked_clients") == n.to_string() {
-            return;
-        }
-        assert!(Instant::now() < deadline, "blocked_clients never reached {n}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// Sends a blocking command on `c` and waits until the server counts it blocked.
 fn block_on(c: &mut RawConn, ctl: &mut RawConn, args: &[&str], now_blocked: usize) {
     c.send_cmd(args);
-    wait_blocked(ctl, now_blocked);
+    ctl.wait_blocked(now_blocked);
 }
 
 #[test]
@@ -206,7 +178,7 @@ fn waiters_are_served_in_the_order_they_blocked() {
             t.push(s(c.read_reply()));
         }
         t.push(s(ctl.cmd(&["LRANGE", "q", "0", "-1"])));
-        wait_blocked(&mut ctl, 0);
+        ctl.wait_blocked(0);
         // Fewer elements than waiters: the oldest are served, the rest keep waiting.
         for (i, c) in w.iter_mut().enumerate() {
             block_on(c, &mut ctl, &["BRPOP", "q2", "0"], i + 1);
@@ -214,7 +186,7 @@ fn waiters_are_served_in_the_order_they_blocked() {
         t.push(s(ctl.cmd(&["LPUSH", "q2", "x", "y"])));
         t.push(s(w[0].read_reply()));
         t.push(s(w[1].read_reply()));
-        wait_blocked(&mut ctl, 1);
+        ctl.wait_blocked(1);
         t.push(s(ctl.cmd(&["EXISTS", "q2"])));
         t.push(s(ctl.cmd(&["RPUSH", "q2", "z"])));
         t.push(s(w[2].read_reply()));
@@ -235,7 +207,7 @@ fn a_client_blocked_on_several_keys_is_served_from_the_one_that_gets_data() {
         t.push(s(a.read_reply()));
         t.push(s(ctl.cmd(&["ZADD", "z2", "1", "m", "2", "n"])));
         t.push(s(b.read_reply()));
-        wait_blocked(&mut ctl, 0);
+        ctl.wait_blocked(0);
         t.push(s(ctl.cmd(&["LRANGE", "k3", "0", "-1"])));
         t.push(s(ctl.cmd(&["ZRANGE", "z2", "0", "-1", "WITHSCORES"])));
         // BLMPOP / BZMPOP with COUNT take up to that many from the key that got data.
@@ -341,7 +313,7 @@ fn client_unblock_timeout_and_error() {
         block_on(&mut a, &mut ctl, &["BLMOVE", "k", "d", "LEFT", "LEFT", "0"], 1);
         t.push(s(ctl.cmd(&["CLIENT", "UNBLOCK", &id, "TIMEOUT"])));
         t.push(s(a.read_reply()));
-        wait_blocked(&mut ctl, 0);
+        ctl.wait_blocked(0);
         t.push(s(ctl.cmd(&["CLIENT", "UNBLOCK", &id, "ERROR"])));
         // The unblocked client goes on normally, and a push finds nobody waiting.
         t.push(s(a.cmd(&["PING"])));
@@ -360,7 +332,7 @@ fn a_disconnected_waiter_never_swallows_an_element() {
             let mut gone = srv.raw();
             block_on(&mut gone, &mut ctl, &["BLPOP", "k", "0"], 1);
         }
-        wait_blocked(&mut ctl, 0);
+        ctl.wait_blocked(0);
         let mut b = srv.raw();
         block_on(&mut b, &mut ctl, &["BLPOP", "k", "0"], 1);
         t.push(s(ctl.cmd(&["RPUSH", "k", "a", "b"])));
@@ -372,7 +344,7 @@ fn a_disconnected_waiter_never_swallows_an_element() {
         let id = id.trim_start_matches(':').trim().to_string();
         block_on(&mut c, &mut ctl, &["BRPOP", "j", "0"], 1);
         t.push(s(ctl.cmd(&["CLIENT", "KILL", "ID", &id])));
-        wait_blocked(&mut ctl, 0);
+        ctl.wait_blocked(0);
         t.push(s(ctl.cmd(&["RPUSH", "j", "x"])));
         t.push(s(ctl.cmd(&["LLEN", "j"])));
         t
@@ -392,7 +364,7 @@ fn a_key_of_another_type_leaves_the_waiter_blocked() {
         t.push(s(ctl.cmd(&["DEL", "k"])));
         t.push(s(ctl.cmd(&["ZADD", "k", "1", "m"])));
         t.push(s(b.read_reply()));
-        wait_blocked(&mut ctl, 1);
+        ctl.wait_blocked(1);
         t.push(s(ctl.cmd(&["RPUSH", "k", "v"])));
         t.push(s(a.read_reply()));
         // A BLMOVE whose destination holds another type is answered WRONGTYPE, and the
@@ -428,25 +400,25 @@ fn info_and_client_list_show_blocked_clients() {
     let mut a = srv.raw();
     let mut b = srv.raw();
     for f in ["blocked_clients", "total_blocking_keys", "clients_in_timeout_table"] {
-        assert_eq!(info_field(&mut ctl, f), "0");
+        assert_eq!(ctl.info_field("clients", f), "0");
     }
     block_on(&mut a, &mut ctl, &["BLPOP", "k1", "k2", "k1", "0"], 1);
     block_on(&mut b, &mut ctl, &["BZPOPMIN", "k2", "k3", "100"], 2);
-    assert_eq!(info_field(&mut ctl, "total_blocking_keys"), "3");
-    assert_eq!(info_field(&mut ctl, "total_blocking_keys_on_nokey"), "0");
-    assert_eq!(info_field(&mut ctl, "clients_in_timeout_table"), "1");
+    assert_eq!(ctl.info_field("clients", "total_blocking_keys"), "3");
+    assert_eq!(ctl.info_field("clients", "total_blocking_keys_on_nokey"), "0");
+    assert_eq!(ctl.info_field("clients", "clients_in_timeout_table"), "1");
     let list = s(ctl.cmd(&["CLIENT", "LIST"]));
     let blocked: Vec<&str> = list.lines().filter(|l| l.contains(" flags=b ")).collect();
     assert_eq!(blocked.len(), 2, "{list}");
     assert!(blocked.iter().any(|l| l.contains(" cmd=blpop ")), "{list}");
     ctl.cmd(&["RPUSH", "k2", "x"]);
     assert_eq!(s(a.read_reply()), "*2\r\n$2\r\nk2\r\n$1\r\nx\r\n");
-    wait_blocked(&mut ctl, 1);
-    assert_eq!(info_field(&mut ctl, "total_blocking_keys"), "2");
+    ctl.wait_blocked(1);
+    assert_eq!(ctl.info_field("clients", "total_blocking_keys"), "2");
     drop(b);
-    wait_blocked(&mut ctl, 0);
-    assert_eq!(info_field(&mut ctl, "total_blocking_keys"), "0");
-    assert_eq!(info_field(&mut ctl, "clients_in_timeout_table"), "0");
+    ctl.wait_blocked(0);
+    assert_eq!(ctl.info_field("clients", "total_blocking_keys"), "0");
+    assert_eq!(ctl.info_field("clients", "clients_in_timeout_table"), "0");
     let list = s(ctl.cmd(&["CLIENT", "LIST"]));
     assert!(!list.contains(" flags=b "), "{list}");
 }
@@ -460,7 +432,7 @@ fn commands_pipelined_behind_a_blocked_one_run_after_it() {
         batch.extend(ferrodis_tests::encode(&["LLEN", "k"]));
         batch.extend(ferrodis_tests::encode(&["PING"]));
         a.send(&batch);
-        wait_blocked(&mut ctl, 1);
+        ctl.wait_blocked(1);
         let mut t = vec![s(ctl.cmd(&["RPUSH", "k", "1", "2"]))];
         for _ in 0..3 {
             t.push(s(a.read_reply()));
@@ -562,7 +534,7 @@ fn a_blocked_client_is_not_idle() {
         ctl.cmd(&["PING"]);
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert_eq!(info_field(&mut ctl, "blocked_clients"), "1");
+    assert_eq!(ctl.info_field("clients", "blocked_clients"), "1");
     ctl.cmd(&["RPUSH", "k", "v"]);
     assert_eq!(s(a.read_reply()), "*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
 }
@@ -576,12 +548,12 @@ fn client_reply_skip_and_off_apply_to_the_blocked_reply() {
         a.send_cmd(&["CLIENT", "REPLY", "SKIP"]);
         block_on(&mut a, &mut ctl, &["BLPOP", "k", "0"], 1);
         t.push(s(ctl.cmd(&["RPUSH", "k", "1", "2"])));
-        wait_blocked(&mut ctl, 0);
+        ctl.wait_blocked(0);
         t.push(s(a.cmd(&["PING"])));
         a.send_cmd(&["CLIENT", "REPLY", "OFF"]);
         block_on(&mut a, &mut ctl, &["BRPOP", "j", "0"], 1);
         t.push(s(ctl.cmd(&["RPUSH", "j", "3"])));
-        wait_blocked(&mut ctl, 0);
+        ctl.wait_blocked(0);
         t.push(s(a.cmd(&["CLIENT", "REPLY", "ON"])));
         t.push(s(ctl.cmd(&["LRANGE", "k", "0", "-1"])));
         t.push(s(ctl.cmd(&["EXISTS", "j"])));

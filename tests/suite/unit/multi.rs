@@ -11,22 +11,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ferrodis_tests::{temp_dir, Pair, Proc, RawConn, Reference, TestServer};
+use ferrodis_tests::{
+    compare_with_reference, temp_dir, Pair, Proc, RawConn, Reference, TestServer,
+};
 
 type Transcript = Vec<String>;
 
 fn s(reply: Vec<u8>) -> String {
     String::from_utf8_lossy(&reply).into_owned()
-}
-
-/// Runs `scenario` against ferrodis and the reference and asserts equal transcripts.
-fn compare(args: &[&str], scenario: impl Fn(&Proc) -> Transcript) -> Transcript {
-    let ours = TestServer::start_with(args);
-    let reference = Reference::start_with(args);
-    let a = scenario(&ours);
-    let b = scenario(&reference);
-    assert_eq!(a, b, "ferrodis (left) and redis-server (right) differ");
-    a
 }
 
 /// Sends each command on `c` and records every reply.
@@ -41,6 +33,7 @@ fn replies_and_errors_match_redis() {
     let mut p = Pair::start(&["--enable-debug-command", "yes"]);
     let script: &[&[&str]] = &[
         &["EXEC"],
+        &["EXEC", "x"],
         &["DISCARD"],
         &["MULTI"],
         &["MULTI"],
@@ -74,6 +67,12 @@ fn replies_and_errors_match_redis() {
         &["EXISTS", "c"],
         &["MULTI"],
         &["EXEC"],
+        // A refused EXEC ends the transaction.
+        &["MULTI"],
+        &["SET", "c", "1"],
+        &["EXEC", "x"],
+        &["EXEC"],
+        &["EXISTS", "c"],
         // Commands that lock shards themselves inside a transaction.
         &["MULTI"],
         &["SET", "d", "1"],
@@ -120,7 +119,7 @@ fn replies_and_errors_match_redis() {
 
 #[test]
 fn watch_outcomes_match_redis() {
-    compare(&["--enable-debug-command", "yes"], |srv| {
+    compare_with_reference(&["--enable-debug-command", "yes"], |srv| {
         let mut a = srv.raw();
         let mut b = srv.raw();
         let mut t = Transcript::new();
@@ -215,27 +214,17 @@ fn wait_expired(c: &mut RawConn, key: &str) {
     }
 }
 
-/// Polls INFO until `blocked_clients` is `n`.
-fn wait_blocked(c: &mut RawConn, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let want = format!("blocked_clients:{n}\r\n");
-    while !s(c.cmd(&["INFO", "clients"])).contains(&want) {
-        assert!(Instant::now() < deadline, "blocked_clients never reached {n}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 #[test]
 fn a_push_inside_multi_exec_wakes_a_blocked_client_after_the_exec() {
-    let t = compare(&[], |srv| {
+    let t = compare_with_reference(&[], |srv| {
         let mut blocked = srv.raw();
         let mut blocked2 = srv.raw();
         let mut c = srv.raw();
         let mut t = Transcript::new();
         blocked.send_cmd(&["BLPOP", "q", "0"]);
-        wait_blocked(&mut c, 1);
+        c.wait_blocked(1);
         blocked2.send_cmd(&["BLMOVE", "q", "dst", "RIGHT", "LEFT", "0"]);
-        wait_blocked(&mut c, 2);
+        c.wait_blocked(2);
         // Inside the transaction the pushed elements are still there for LLEN.
         run(
             &mut c,
@@ -260,7 +249,7 @@ fn a_push_inside_multi_exec_wakes_a_blocked_client_after_the_exec() {
 fn incr_aof_of(proc_start: impl Fn(&[&str]) -> Proc, dir: &Path, cmds: &[&[&str]]) -> String {
     let d = dir.display().to_string();
     let p = proc_start(&["--dir", &d, "--appendonly", "yes", "--appendfsync", "always"]);
-    let mut c = wait_loaded(&p);
+    let mut c = p.wait_loaded();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !s(c.cmd(&["INFO", "persistence"])).contains("aof_rewrite_in_progress:0") {
         assert!(Instant::now() < deadline, "initial rewrite never ended");
@@ -307,25 +296,13 @@ fn transactions_are_written_to_the_aof_as_redis_writes_them() {
     assert!(ours.contains("*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n"), "{ours}");
 }
 
-/// Waits until `p` has loaded its dataset (it answers -LOADING meanwhile); returns a
-/// connection.
-fn wait_loaded(p: &Proc) -> RawConn {
-    let mut c = p.raw();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !s(c.cmd(&["INFO", "persistence"])).contains("\nloading:0\r\n") {
-        assert!(Instant::now() < deadline, "still loading");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    c
-}
-
 #[test]
 fn a_transaction_cut_off_at_the_end_of_the_aof_is_reverted() {
     let dir = temp_dir("multi-aof-revert");
     let d = dir.display().to_string();
     {
         let mut p = TestServer::start_with(&["--dir", &d, "--appendonly", "yes"]);
-        let mut c = wait_loaded(&p);
+        let mut c = p.wait_loaded();
         assert_eq!(s(c.cmd(&["SET", "before", "1"])), "+OK\r\n");
         c.send_cmd(&["SHUTDOWN"]);
         let _ = c.try_read_reply();
@@ -338,7 +315,7 @@ fn a_transaction_cut_off_at_the_end_of_the_aof_is_reverted() {
     body.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$1\r\n1\r\n");
     std::fs::write(&incr, &body).unwrap();
     let p = TestServer::start_with(&["--dir", &d, "--appendonly", "yes"]);
-    let mut c = wait_loaded(&p);
+    let mut c = p.wait_loaded();
     assert_eq!(s(c.cmd(&["GET", "before"])), "$1\r\n1\r\n");
     assert_eq!(s(c.cmd(&["EXISTS", "half"])), ":0\r\n");
     // The file was cut back to where the transaction began.

@@ -19,7 +19,7 @@
 //!    (`blocking::serve`), propagation (the stream that feeds AOF and replicas); then stats,
 //!    CLIENT REPLY suppression.
 //!
-//! EXEC runs its queued commands through [`run`] (step 7 on shards it already holds) and
+//! EXEC runs its queued commands through [`run_in`] (step 7 on shards it already holds) and
 //! does step 8 itself for the whole transaction; AOF loading uses [`call`].
 
 use resp::parse::Argv;
@@ -76,9 +76,12 @@ pub fn execute(
             stats.rejected(last.checked_sub(1));
             let mut text = e.text();
             if matches!(found, Found::Cmd(e) if e.spec.name == "exec") {
-                // Redis's execCommandAbort: a refused EXEC ends the transaction.
+                // Redis's execCommandAbort: a refused EXEC ends the transaction. Its reason
+                // keeps a shared error's code (MISCONF, LOADING, NOAUTH) but not the generic
+                // `ERR ` of a formatted one (arity).
                 crate::multi::discard(srv, client);
-                text = format!("EXECABORT Transaction discarded because of: {text}").into();
+                let why = text.strip_prefix("ERR ").unwrap_or(&text);
+                text = format!("EXECABORT Transaction discarded because of: {why}").into();
             } else if let Some(m) = client.multi.as_mut() {
                 m.flag_error();
             }
@@ -111,8 +114,8 @@ fn gate(srv: &Server, client: &Client, e: &Entry, argv: &Argv<'_>) -> Result<(),
         return Err(CmdError::msg("ERR Command not allowed inside a transaction"));
     }
     // An EXEC is judged by the commands it would run (Redis's mstate.cmd_flags).
-    let (queued_any, queued_all) = match (&client.multi, spec.name == "exec") {
-        (Some(m), true) => (m.flags_any(), m.flags_all()),
+    let (queued_any, queued_all) = match &client.multi {
+        Some(m) if spec.name == "exec" => (m.flags_any(), m.flags_all()),
         _ => (0, u64::MAX),
     };
     // Writes (and PING, as in Redis) are refused while the last background save failed and

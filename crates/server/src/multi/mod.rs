@@ -39,7 +39,6 @@ use crate::server::executor::{Locks, ShardHint};
 use crate::server::Server;
 
 /// A client's open transaction.
-#[derive(Default)]
 pub struct MultiState {
     cmds: Vec<Queued>,
     /// Union of the queued commands' flags (Redis's `mstate.cmd_flags`).
@@ -59,7 +58,7 @@ struct Queued {
 
 impl MultiState {
     fn new() -> Self {
-        MultiState { all: u64::MAX, ..Default::default() }
+        MultiState { cmds: Vec::new(), any: 0, all: u64::MAX, failed: false, mem: 0 }
     }
 
     /// Flags set by at least one queued command.
@@ -170,59 +169,55 @@ pub fn exec(ctx: &mut Ctx<'_>) -> CmdResult {
         return Err(CmdError::msg("EXECABORT Transaction discarded because of previous errors."));
     }
     let ks = &srv.keyspace;
-    let segments = segments(&state.cmds);
-
-    // The first segment's shards plus the watched keys' are locked before anything runs.
-    let mut db_index = ctx.client.db;
-    let mut pairs: Vec<(usize, usize)> =
-        ctx.client.watched.iter().map(|(d, k)| (*d, ks.shard_of(k))).collect();
-    let mut locks = {
-        let (range, locked) = &segments[0];
-        if *locked {
-            db_index = segment_pairs(ks, &state.cmds[range.clone()], db_index, &mut pairs);
-        }
-        ks.lock_pairs(pairs)
-    };
-    let now = crate::util::time::now_ms();
-    let client = &mut *ctx.client;
-    let dirty =
-        client.info.has_flag(cflags::DIRTY_CAS) || watched_expired(&mut locks, client, ks, now);
-    for (d, key) in client.watched.drain(..) {
-        if let Some(sh) = locks.get(d, ks.shard_of(&key)) {
-            sh.watch.remove(&key, client.id);
-        }
-    }
-    if dirty {
-        end_transaction(client);
-        ctx.out.null_array();
-        return Ok(());
-    }
-    ctx.out.array(state.cmds.len());
-    let deny_before = client.deny_blocking;
-    client.deny_blocking = true;
-
+    let n = state.cmds.len();
+    let deny_before = ctx.client.deny_blocking;
     // One `Ctx` runs the whole queue (`dispatch::run_in` resets it for each command).
     let mut sub = Ctx {
         argv: ctx.argv,
         out: &mut *ctx.out,
-        client,
+        client: &mut *ctx.client,
         srv,
         db: crate::db::DbCtx::new(Locks::None, ks, ctx.db.stats),
         spec: ctx.spec,
     };
-    for (i, (range, locked)) in segments.iter().enumerate() {
-        if i > 0 && *locked {
-            let mut pairs = Vec::new();
-            db_index = segment_pairs(ks, &state.cmds[range.clone()], db_index, &mut pairs);
-            locks = ks.lock_pairs(pairs);
+    let mut db_index = sub.client.db;
+    for (i, (range, locked)) in segments(&state.cmds).into_iter().enumerate() {
+        let cmds = &state.cmds[range];
+        let mut pairs = Vec::new();
+        if i == 0 {
+            // The watched keys are checked under the first lock set, before anything runs.
+            pairs.extend(sub.client.watched.iter().map(|(d, k)| (*d, ks.shard_of(k))));
         }
-        // A command that locks for itself runs with nothing held (not even the watched
-        // keys' shards the first lock set took).
-        sub.db.locks = std::mem::replace(&mut locks, Locks::None);
-        if !*locked {
-            sub.db.locks = Locks::None;
+        if locked {
+            db_index = segment_pairs(ks, cmds, db_index, &mut pairs);
         }
-        run_segment(&mut sub, &state.cmds[range.clone()]);
+        let mut locks = ks.lock_pairs(pairs);
+        if i == 0 {
+            let client = &mut *sub.client;
+            let now = crate::util::time::now_ms();
+            let dirty = client.info.has_flag(cflags::DIRTY_CAS)
+                || watched_expired(&mut locks, client, ks, now);
+            for (d, key) in client.watched.drain(..) {
+                if let Some(sh) = locks.get(d, ks.shard_of(&key)) {
+                    sh.watch.remove(&key, client.id);
+                }
+            }
+            if dirty {
+                end_transaction(client);
+                sub.out.null_array();
+                return Ok(());
+            }
+            sub.out.array(n);
+            client.deny_blocking = true;
+        }
+        if locked {
+            sub.db.locks = locks;
+        } else {
+            // A command that locks for itself runs with nothing held (not even the watched
+            // keys' shards).
+            drop(locks);
+        }
+        run_segment(&mut sub, cmds);
         sub.db.locks = Locks::None;
     }
     sub.client.deny_blocking = deny_before;

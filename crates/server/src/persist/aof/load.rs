@@ -313,16 +313,21 @@ fn load_file(
         };
         match next {
             Ok(argv) => {
-                let verb = argv.view().get(0).to_ascii_lowercase();
-                match (&mut multi, &verb[..]) {
-                    (None, b"multi") => multi = Some((before, Vec::new())),
-                    (Some(_), b"exec") => {
-                        for a in multi.take().map(|(_, v)| v).unwrap_or_default() {
-                            loader.run(&a, name)?;
+                let verb = argv.view().get(0);
+                let (is_multi, is_exec) =
+                    (verb.eq_ignore_ascii_case(b"multi"), verb.eq_ignore_ascii_case(b"exec"));
+                match multi.take() {
+                    None if is_multi => multi = Some((before, Vec::new())),
+                    None => loader.run(&argv, name)?,
+                    Some((_, queued)) if is_exec => {
+                        for a in &queued {
+                            loader.run(a, name)?;
                         }
                     }
-                    (Some((_, q)), _) => q.push(argv),
-                    (None, _) => loader.run(&argv, name)?,
+                    Some((at, mut queued)) => {
+                        queued.push(argv);
+                        multi = Some((at, queued));
+                    }
                 }
             }
             Err(ReadError::Truncated { at }) => {
